@@ -1,0 +1,53 @@
+/* ness: steady states of driven electrochemical systems (Nernst-Planck, Poisson, Butler-Volmer) on DMPlex.
+   The only header a user includes. */
+#ifndef NESS_H
+#define NESS_H
+
+#include <petscsnes.h>
+#include <petscts.h>
+#include <petscdmplex.h>
+
+PETSC_EXTERN PetscClassId NESS_CLASSID;
+
+/*S
+  Ness - a driven electrochemical system (mesh, species, electrodes, discretization and solvers)
+S*/
+typedef struct _p_Ness *Ness;
+
+PETSC_EXTERN PetscErrorCode NessInitializePackage(void);
+PETSC_EXTERN PetscErrorCode NessFinalizePackage(void);
+
+PETSC_EXTERN PetscErrorCode NessCreate(MPI_Comm, Ness *);
+PETSC_EXTERN PetscErrorCode NessSetOptionsPrefix(Ness, const char[]);
+PETSC_EXTERN PetscErrorCode NessSetFromOptions(Ness);
+PETSC_EXTERN PetscErrorCode NessSetUp(Ness);
+PETSC_EXTERN PetscErrorCode NessSolve(Ness);
+PETSC_EXTERN PetscErrorCode NessView(Ness, PetscViewer);
+PETSC_EXTERN PetscErrorCode NessViewFromOptions(Ness, PetscObject, const char[]);
+PETSC_EXTERN PetscErrorCode NessWriteOutput(Ness);
+PETSC_EXTERN PetscErrorCode NessDestroy(Ness *);
+
+/* Accessors (borrowed references: do not destroy) */
+PETSC_EXTERN PetscErrorCode NessGetDM(Ness, DM *);
+PETSC_EXTERN PetscErrorCode NessGetSNES(Ness, SNES *);
+PETSC_EXTERN PetscErrorCode NessGetTS(Ness, TS *);
+PETSC_EXTERN PetscErrorCode NessGetSolution(Ness, Vec *);
+PETSC_EXTERN PetscErrorCode NessGetConverged(Ness, PetscBool *);
+
+/* Problem description */
+PETSC_EXTERN PetscErrorCode NessGetNumSpecies(Ness, PetscInt *);
+PETSC_EXTERN PetscErrorCode NessGetSpeciesName(Ness, PetscInt, const char **);
+PETSC_EXTERN PetscErrorCode NessGetNumElectrodes(Ness, PetscInt *);
+PETSC_EXTERN PetscErrorCode NessGetElectrodeName(Ness, PetscInt, const char **);
+/* Results in SI units (per metre of depth in 2D planar); anodic current positive */
+PETSC_EXTERN PetscErrorCode NessGetElectrodeCurrent(Ness, PetscInt, PetscReal *);
+PETSC_EXTERN PetscErrorCode NessGetElectrodeArea(Ness, PetscInt, PetscReal *);
+PETSC_EXTERN PetscErrorCode NessSetElectrodePotential(Ness, PetscInt, PetscReal);
+PETSC_EXTERN PetscErrorCode NessGetElectrodePotential(Ness, PetscInt, PetscReal *);
+/* Thermal voltage RT/F in V */
+PETSC_EXTERN PetscErrorCode NessGetThermalVoltage(Ness, PetscReal *);
+/* Vertex fields in physical units: a Vec on the vertex DM (one value per vertex), field = species index,
+   or -1 for the potential phi (V). Caller destroys the Vec. Coordinates via DMGetCoordinates on NessGetDM. */
+PETSC_EXTERN PetscErrorCode NessCreateFieldVec(Ness, PetscInt, Vec *);
+
+#endif

@@ -1,0 +1,101 @@
+static const char help[] = "ness: steady states of driven electrochemical systems (Nernst-Planck-Poisson, Butler-Volmer).\n"
+                           "Usage: mpirun -n 2 ness -options_file scenarios/default.yaml [-ness_... overrides]\n";
+
+#include <ness.h>
+
+/* Every -ness_ option must have been read: a typo in a scenario must not pass silently */
+static PetscErrorCode CheckUnusedOptions(MPI_Comm comm)
+{
+  PetscInt n, bad = 0;
+  char   **names, **values;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++) {
+    if (strncmp(names[i], "ness_", 5)) continue;
+    PetscCall(PetscPrintf(comm, "ERROR: unknown option -%s %s (misspelled, or not used by this scenario; see ness -help)\n", names[i], values[i] ? values[i] : ""));
+    bad++;
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscCheck(!bad, comm, PETSC_ERR_USER_INPUT, "%" PetscInt_FMT " unknown -ness_ option(s); nothing was computed", bad);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Report(Ness ness)
+{
+  MPI_Comm            comm = PetscObjectComm((PetscObject)ness);
+  PetscInt            ne;
+  PetscBool           conv;
+  SNES                snes;
+  SNESConvergedReason reason;
+  PetscReal           fnorm;
+
+  PetscFunctionBegin;
+  PetscCall(NessGetConverged(ness, &conv));
+  PetscCall(NessGetSNES(ness, &snes));
+  PetscCall(SNESGetConvergedReason(snes, &reason));
+  PetscCall(SNESGetFunctionNorm(snes, &fnorm));
+  PetscCall(PetscPrintf(comm, "ness: %s (%s), residual norm %.3e\n", conv ? "converged to a steady state" : "DID NOT CONVERGE", SNESConvergedReasons[reason], (double)fnorm));
+  PetscCall(NessGetNumElectrodes(ness, &ne));
+  for (PetscInt e = 0; e < ne; e++) {
+    const char *name;
+    PetscReal   cur, A, E;
+    PetscCall(NessGetElectrodeName(ness, e, &name));
+    PetscCall(NessGetElectrodeCurrent(ness, e, &cur));
+    PetscCall(NessGetElectrodeArea(ness, e, &A));
+    PetscCall(NessGetElectrodePotential(ness, e, &E));
+    PetscCall(PetscPrintf(comm, "  electrode %-12s E = %+.4f V  I = %+.6e A  mean current density %+.6e A/m^2\n", name, (double)E, (double)cur, (double)(A > 0 ? cur / A : 0.0)));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* User errors (bad input) end with one line naming the problem, no traceback and no MPI_Abort;
+   internal errors keep PETSc's traceback. */
+static char errmsg[4096];
+
+static PetscErrorCode NessAppErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  if (p == PETSC_ERROR_INITIAL && !errmsg[0]) snprintf(errmsg, sizeof(errmsg), "%s", mess && mess[0] ? mess : "error");
+  if (n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_SUP || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_OUTOFRANGE) return n;
+  return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
+}
+
+static PetscErrorCode Run(PetscBool *conv)
+{
+  Ness ness;
+
+  PetscFunctionBegin;
+  PetscCall(NessCreate(PETSC_COMM_WORLD, &ness));
+  PetscCall(NessSetFromOptions(ness));
+  PetscCall(NessSetUp(ness));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-ness_view", NULL));
+  PetscCall(CheckUnusedOptions(PETSC_COMM_WORLD));
+  PetscCall(NessViewFromOptions(ness, NULL, "-ness_view"));
+  PetscCall(NessSolve(ness));
+  PetscCall(NessWriteOutput(ness));
+  PetscCall(Report(ness));
+  PetscCall(NessGetConverged(ness, conv));
+  if (!*conv)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: the steady state was not reached; summary.json records converged: false and no solution file was written.\n  Try more pseudo-time steps (-ness_pseudo_max_steps), a smaller first step "
+                                            "(-ness_pseudo_dt), or watch -pseudo_ts_monitor -snes_monitor.\n"));
+  PetscCall(NessDestroy(&ness));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscBool      conv = PETSC_FALSE;
+  PetscErrorCode ierr;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscPushErrorHandler(NessAppErrorHandler, NULL));
+  ierr = Run(&conv);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) {
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: error: %s\n", errmsg));
+    PetscCall(PetscFinalize());
+    return 1;
+  }
+  PetscCall(PetscFinalize());
+  return conv ? 0 : 3;
+}

@@ -1,0 +1,373 @@
+/* The Ness object: package registration, lifecycle, options, set-up and accessors. */
+#include <ness/private/nessimpl.h>
+
+PetscClassId     NESS_CLASSID;
+PetscLogEvent    NESS_SetUp, NESS_Residual, NESS_Jacobian, NESS_Solve, NESS_Output, NESS_Geometry;
+static PetscBool NessPackageInitialized = PETSC_FALSE;
+
+PetscErrorCode NessFinalizePackage(void)
+{
+  PetscFunctionBegin;
+  NessPackageInitialized = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  NessInitializePackage - registers the Ness class and its log events; idempotent, called by NessCreate()
+@*/
+PetscErrorCode NessInitializePackage(void)
+{
+  PetscFunctionBegin;
+  if (NessPackageInitialized) PetscFunctionReturn(0);
+  NessPackageInitialized = PETSC_TRUE;
+  PetscCall(PetscClassIdRegister("Ness", &NESS_CLASSID));
+  PetscCall(PetscLogEventRegister("NessSetUp", NESS_CLASSID, &NESS_SetUp));
+  PetscCall(PetscLogEventRegister("NessGeometry", NESS_CLASSID, &NESS_Geometry));
+  PetscCall(PetscLogEventRegister("NessResidual", NESS_CLASSID, &NESS_Residual));
+  PetscCall(PetscLogEventRegister("NessJacobian", NESS_CLASSID, &NESS_Jacobian));
+  PetscCall(PetscLogEventRegister("NessSolve", NESS_CLASSID, &NESS_Solve));
+  PetscCall(PetscLogEventRegister("NessOutput", NESS_CLASSID, &NESS_Output));
+  PetscCall(PetscRegisterFinalize(NessFinalizePackage));
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessCreate - creates a Ness object (collective)
+@*/
+PetscErrorCode NessCreate(MPI_Comm comm, Ness *ness)
+{
+  Ness n;
+
+  PetscFunctionBegin;
+  PetscValidPointer(ness, 2);
+  PetscCall(NessInitializePackage());
+  PetscCall(PetscHeaderCreate(n, NESS_CLASSID, "Ness", "Driven electrochemical system", "Ness", comm, NessDestroy, NessView));
+  n->T        = 298.15;
+  n->epsr     = 78.5;
+  n->dim      = 2;
+  n->faces[0] = n->faces[1] = n->faces[2] = 8;
+  n->lower[0] = n->lower[1] = n->lower[2] = 0.0;
+  n->upper[0] = n->upper[1] = n->upper[2] = 1e-3;
+  n->write_output                         = PETSC_TRUE;
+  n->use_pseudo                           = PETSC_TRUE;
+  n->tsdt0                                = 1e-6;
+  n->pseudo_max_steps                     = 400;
+  PetscCall(PetscStrncpy(n->outdir, "out", sizeof(n->outdir)));
+  *ness = n;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessSetOptionsPrefix(Ness ness, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  PetscCall(PetscObjectSetOptionsPrefix((PetscObject)ness, prefix));
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessSetFromOptions - reads every -ness_ option (the scenario): physics, mesh, output and solver choices
+@*/
+PetscErrorCode NessSetFromOptions(Ness ness)
+{
+  MPI_Comm  comm;
+  PetscInt  n;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  comm = PetscObjectComm((PetscObject)ness);
+  PetscObjectOptionsBegin((PetscObject)ness);
+  PetscCall(NessModelSetFromOptions(ness, PetscOptionsObject));
+  /* mesh */
+  PetscCall(PetscOptionsString("-ness_mesh_file", "Gmsh mesh file (physical names become boundary labels)", "NessSetFromOptions", ness->meshfile, ness->meshfile, sizeof(ness->meshfile), NULL));
+  PetscCall(PetscOptionsInt("-ness_mesh_dim", "Dimension of the box mesh", "NessSetFromOptions", ness->dim, &ness->dim, NULL));
+  PetscCheck(ness->dim >= 1 && ness->dim <= 3, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_dim must be 1, 2 or 3, got %" PetscInt_FMT, ness->dim);
+  n = 3;
+  PetscCall(PetscOptionsIntArray("-ness_mesh_faces", "Cells per direction of the box mesh", "NessSetFromOptions", ness->faces, &n, &set));
+  PetscCheck(!set || n == ness->dim, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_faces needs %" PetscInt_FMT " values, got %" PetscInt_FMT, ness->dim, n);
+  for (PetscInt d = 0; d < ness->dim; d++) PetscCheck(ness->faces[d] > 0, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_faces must be positive");
+  n = 3;
+  PetscCall(PetscOptionsRealArray("-ness_mesh_lower", "Lower corner of the box mesh (m)", "NessSetFromOptions", ness->lower, &n, &set));
+  PetscCheck(!set || n == ness->dim, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_lower needs %" PetscInt_FMT " values, got %" PetscInt_FMT, ness->dim, n);
+  n = 3;
+  PetscCall(PetscOptionsRealArray("-ness_mesh_upper", "Upper corner of the box mesh (m)", "NessSetFromOptions", ness->upper, &n, &set));
+  PetscCheck(!set || n == ness->dim, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_upper needs %" PetscInt_FMT " values, got %" PetscInt_FMT, ness->dim, n);
+  for (PetscInt d = 0; d < ness->dim; d++) PetscCheck(ness->upper[d] > ness->lower[d], comm, PETSC_ERR_USER_INPUT, "-ness_mesh_upper must exceed -ness_mesh_lower in every direction");
+  n = 3;
+  PetscCall(PetscOptionsRealArray("-ness_mesh_grade", "Geometric grading per direction: beta > 0 refines toward the lower side, beta < 0 toward the upper", "NessSetFromOptions", ness->grade, &n, NULL));
+  PetscCall(PetscOptionsBool("-ness_mesh_simplex", "Simplex box mesh (needs a mesh generator; use Gmsh files instead)", "NessSetFromOptions", ness->simplex, &ness->simplex, NULL));
+  /* scales */
+  ness->L = 0.0;
+  PetscCall(PetscOptionsReal("-ness_length_scale", "Length scale of the nondimensionalization (m); default: largest extent of the mesh", "NessSetFromOptions", ness->L, &ness->L, NULL));
+  ness->c0 = 0.0;
+  PetscCall(PetscOptionsReal("-ness_conc_scale", "Concentration scale (mol/m^3); default: largest bulk concentration", "NessSetFromOptions", ness->c0, &ness->c0, NULL));
+  /* solver and output */
+  PetscCall(PetscOptionsBool("-ness_pseudo", "March with pseudo-transient continuation before the final Newton solve", "NessSolve", ness->use_pseudo, &ness->use_pseudo, NULL));
+  PetscCall(PetscOptionsReal("-ness_pseudo_dt", "Initial pseudo-time step (units of L^2/D0)", "NessSolve", ness->tsdt0, &ness->tsdt0, NULL));
+  PetscCall(PetscOptionsInt("-ness_pseudo_max_steps", "Maximum pseudo-time steps", "NessSolve", ness->pseudo_max_steps, &ness->pseudo_max_steps, NULL));
+  PetscCall(PetscOptionsString("-ness_output_dir", "Output directory", "NessWriteOutput", ness->outdir, ness->outdir, sizeof(ness->outdir), NULL));
+  PetscCall(PetscOptionsBool("-ness_output", "Write out/solution.h5, solution.xmf and summary.json", "NessWriteOutput", ness->write_output, &ness->write_output, NULL));
+  {
+    char of[PETSC_MAX_PATH_LEN] = "";
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-options_file", of, sizeof(of), &set));
+    if (set && of[0]) {
+      char *base = strrchr(of, '/'), *dot;
+      base       = base ? base + 1 : of;
+      dot        = strrchr(base, '.');
+      if (dot) *dot = 0;
+      PetscCall(PetscStrncpy(ness->scenario, base, sizeof(ness->scenario)));
+    } else PetscCall(PetscStrncpy(ness->scenario, "command-line", sizeof(ness->scenario)));
+  }
+  PetscCall(PetscOptionsString("-ness_scenario", "Scenario name recorded in the summary", "NessSetFromOptions", ness->scenario, ness->scenario, sizeof(ness->scenario), NULL));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessSetUp - builds the mesh, the box-method geometry, the unknown layout and the solvers (collective)
+@*/
+PetscErrorCode NessSetUp(Ness ness)
+{
+  MPI_Comm       comm;
+  PetscSection   s;
+  PetscInt       pStart, pEnd, vStart, vEnd;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  if (ness->setupcalled) PetscFunctionReturn(0);
+  comm = PetscObjectComm((PetscObject)ness);
+  PetscCheck(ness->ns > 0, comm, PETSC_ERR_ORDER, "Call NessSetFromOptions() before NessSetUp()");
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogEventBegin(NESS_SetUp, ness, 0, 0, 0));
+  PetscCall(NessMeshCreate(ness));
+  /* scales */
+  if (ness->L <= 0) {
+    ness->L = 0.0;
+    for (PetscInt d = 0; d < ness->dim; d++) ness->L = PetscMax(ness->L, ness->upper[d] - ness->lower[d]);
+  }
+  if (ness->c0 <= 0) {
+    ness->c0 = 0.0;
+    for (PetscInt i = 0; i < ness->ns; i++) ness->c0 = PetscMax(ness->c0, ness->sp[i].cbulk);
+  }
+  ness->D0 = 0.0;
+  for (PetscInt i = 0; i < ness->ns; i++) ness->D0 = PetscMax(ness->D0, ness->sp[i].D);
+  ness->f      = NESS_FARADAY / (NESS_RGAS * ness->T);
+  ness->Lambda = ness->L * ness->L * NESS_FARADAY * ness->f * ness->c0 / (ness->epsr * NESS_EPS0);
+  ness->nf     = ness->ns + 1;
+  PetscCall(NessGeometrySetUp(ness));
+  /* unknowns: ns concentrations and phi at every vertex */
+  PetscCall(DMPlexGetChart(ness->dm, &pStart, &pEnd));
+  PetscCall(DMPlexGetDepthStratum(ness->dm, 0, &vStart, &vEnd));
+  PetscCall(PetscSectionCreate(comm, &s));
+  PetscCall(PetscSectionSetNumFields(s, 1));
+  PetscCall(PetscSectionSetFieldComponents(s, 0, ness->nf));
+  PetscCall(PetscSectionSetChart(s, pStart, pEnd));
+  for (PetscInt v = vStart; v < vEnd; v++) {
+    PetscCall(PetscSectionSetDof(s, v, ness->nf));
+    PetscCall(PetscSectionSetFieldDof(s, v, 0, ness->nf));
+  }
+  PetscCall(PetscSectionSetUp(s));
+  for (PetscInt v = vStart; v < vEnd; v++) {
+    PetscInt off;
+    PetscCall(PetscSectionGetOffset(s, v, &off));
+    PetscCheck(off == (v - vStart) * ness->nf, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Unexpected local layout");
+  }
+  for (PetscInt i = 0; i < ness->ns; i++) PetscCall(PetscSectionSetComponentName(s, 0, i, ness->sp[i].name));
+  PetscCall(PetscSectionSetComponentName(s, 0, ness->ns, "psi"));
+  PetscCall(DMSetLocalSection(ness->dm, s));
+  PetscCall(PetscSectionDestroy(&s));
+  PetscCall(DMSetBasicAdjacency(ness->dm, PETSC_FALSE, PETSC_TRUE));
+  PetscCall(DMCreateGlobalVector(ness->dm, &ness->U));
+  PetscCall(PetscObjectSetName((PetscObject)ness->U, "solution"));
+  PetscCall(DMCreateMatrix(ness->dm, &ness->J));
+  PetscCall(MatSetOption(ness->J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  PetscCall(NessSolverSetUp(ness));
+  ness->setupcalled = PETSC_TRUE;
+  PetscCall(PetscLogEventEnd(NESS_SetUp, ness, 0, 0, 0));
+  PetscCall(PetscTime(&t1));
+  ness->t_setup = t1 - t0;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessView(Ness ness, PetscViewer viewer)
+{
+  PetscBool iascii;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)ness), &viewer));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &iascii));
+  if (!iascii) PetscFunctionReturn(0);
+  PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)ness, viewer));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "scenario %s, model pnp\n", ness->scenario));
+  PetscCall(NessModelView(ness, viewer));
+  if (ness->setupcalled) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "mesh: %" PetscInt_FMT "D %s, %" PetscInt_FMT " vertices, %" PetscInt_FMT " cells, %" PetscInt_FMT " unknowns, non-Delaunay edges %" PetscInt_FMT "\n", ness->dim, ness->simplex ? "simplex" : "tensor",
+                                     ness->g.nvglobal, ness->g.ncglobal, ness->g.nvglobal * ness->nf, ness->g.nneg));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "scales: L = %g m, c0 = %g mol/m^3, D0 = %g m^2/s, lambda0/L = %g\n", (double)ness->L, (double)ness->c0, (double)ness->D0, (double)(1.0 / PetscSqrtReal(ness->Lambda))));
+  }
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessViewFromOptions(Ness ness, PetscObject obj, const char name[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  PetscCall(PetscObjectViewFromOptions((PetscObject)ness, obj, name));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessDestroy(Ness *ness)
+{
+  PetscFunctionBegin;
+  if (!*ness) PetscFunctionReturn(0);
+  PetscValidHeaderSpecific(*ness, NESS_CLASSID, 1);
+  if (--((PetscObject)(*ness))->refct > 0) {
+    *ness = NULL;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(TSDestroy(&(*ness)->ts));
+  PetscCall(SNESDestroy(&(*ness)->snes));
+  PetscCall(VecDestroy(&(*ness)->U));
+  PetscCall(MatDestroy(&(*ness)->J));
+  PetscCall(DMDestroy(&(*ness)->dmv));
+  PetscCall(DMDestroy(&(*ness)->dm));
+  PetscCall(NessGeometryDestroy(&(*ness)->g));
+  PetscCall(PetscHeaderDestroy(ness));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetDM(Ness ness, DM *dm)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  *dm = ness->dm;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetSNES(Ness ness, SNES *snes)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  *snes = ness->snes;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetTS(Ness ness, TS *ts)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  *ts = ness->ts;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetSolution(Ness ness, Vec *U)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  *U = ness->U;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetConverged(Ness ness, PetscBool *conv)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  *conv = ness->converged;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetNumSpecies(Ness ness, PetscInt *n)
+{
+  PetscFunctionBegin;
+  *n = ness->ns;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetSpeciesName(Ness ness, PetscInt i, const char **name)
+{
+  PetscFunctionBegin;
+  PetscCheck(i >= 0 && i < ness->ns, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Species %" PetscInt_FMT " out of range", i);
+  *name = ness->sp[i].name;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetNumElectrodes(Ness ness, PetscInt *n)
+{
+  PetscFunctionBegin;
+  *n = ness->ne;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetElectrodeName(Ness ness, PetscInt e, const char **name)
+{
+  PetscFunctionBegin;
+  PetscCheck(e >= 0 && e < ness->ne, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Electrode %" PetscInt_FMT " out of range", e);
+  *name = ness->el[e].name;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetElectrodeCurrent(Ness ness, PetscInt e, PetscReal *cur)
+{
+  PetscFunctionBegin;
+  PetscCheck(e >= 0 && e < ness->ne, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Electrode %" PetscInt_FMT " out of range", e);
+  PetscCall(NessComputeElectrodeResults(ness, ness->U));
+  *cur = ness->el[e].current;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetElectrodeArea(Ness ness, PetscInt e, PetscReal *A)
+{
+  PetscFunctionBegin;
+  PetscCheck(e >= 0 && e < ness->ne, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Electrode %" PetscInt_FMT " out of range", e);
+  PetscCall(NessComputeElectrodeResults(ness, ness->U));
+  *A = ness->el[e].area;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessSetElectrodePotential(Ness ness, PetscInt e, PetscReal E)
+{
+  PetscFunctionBegin;
+  PetscCheck(e >= 0 && e < ness->ne, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Electrode %" PetscInt_FMT " out of range", e);
+  ness->el[e].Es = E;
+  ness->solved   = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetElectrodePotential(Ness ness, PetscInt e, PetscReal *E)
+{
+  PetscFunctionBegin;
+  PetscCheck(e >= 0 && e < ness->ne, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Electrode %" PetscInt_FMT " out of range", e);
+  *E = ness->el[e].Es;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessGetThermalVoltage(Ness ness, PetscReal *vt)
+{
+  PetscFunctionBegin;
+  *vt = NESS_RGAS * ness->T / NESS_FARADAY;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessCreateFieldVec(Ness ness, PetscInt field, Vec *fv)
+{
+  const PetscScalar *u;
+  PetscScalar       *a;
+  PetscInt           n, nf = ness->nf;
+
+  PetscFunctionBegin;
+  PetscCheck(field >= -1 && field < ness->ns, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Field %" PetscInt_FMT " out of range", field);
+  PetscCall(DMCreateGlobalVector(ness->dmv, fv));
+  PetscCall(VecGetLocalSize(*fv, &n));
+  PetscCall(VecGetArrayRead(ness->U, &u));
+  PetscCall(VecGetArray(*fv, &a));
+  for (PetscInt i = 0; i < n; i++) a[i] = field < 0 ? u[i * nf + ness->ns] / ness->f : u[i * nf + field] * ness->c0;
+  PetscCall(VecRestoreArray(*fv, &a));
+  PetscCall(VecRestoreArrayRead(ness->U, &u));
+  PetscCall(PetscObjectSetName((PetscObject)*fv, field < 0 ? "phi" : ness->sp[field].name));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,204 @@
+/* Mesh creation: box meshes (with geometric grading) and Gmsh files, boundary labels, distribution. */
+#include <ness/private/nessimpl.h>
+#include <math.h>
+
+static const char *const boxFaceNames[] = {"left", "right", "bottom", "top", "front", "back"};
+
+/* Label the facets of a serial box mesh by the side they lie on: left/right (x), bottom/top (y), front/back (z) */
+static PetscErrorCode NessMeshLabelBoxSides(Ness ness, DM dm)
+{
+  PetscInt           dim = ness->dim, fStart, fEnd;
+  Vec                coords;
+  PetscSection       cs;
+  const PetscScalar *ca;
+
+  PetscFunctionBegin;
+  for (PetscInt s = 0; s < 2 * dim; s++) PetscCall(DMCreateLabel(dm, boxFaceNames[s]));
+  PetscCall(DMPlexGetHeightStratum(dm, 1, &fStart, &fEnd));
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  PetscCall(DMGetCoordinateSection(dm, &cs));
+  PetscCall(VecGetArrayRead(coords, &ca));
+  for (PetscInt f = fStart; f < fEnd; f++) {
+    PetscInt *cl = NULL, ncl, nv = 0;
+    PetscReal xmin[3] = {PETSC_MAX_REAL, PETSC_MAX_REAL, PETSC_MAX_REAL}, xmax[3] = {PETSC_MIN_REAL, PETSC_MIN_REAL, PETSC_MIN_REAL};
+    PetscInt  vStart, vEnd;
+    PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
+    PetscCall(DMPlexGetTransitiveClosure(dm, f, PETSC_TRUE, &ncl, &cl));
+    for (PetscInt i = 0; i < ncl; i++) {
+      PetscInt p = cl[2 * i], off;
+      if (p < vStart || p >= vEnd) continue;
+      PetscCall(PetscSectionGetOffset(cs, p, &off));
+      for (PetscInt d = 0; d < dim; d++) {
+        xmin[d] = PetscMin(xmin[d], PetscRealPart(ca[off + d]));
+        xmax[d] = PetscMax(xmax[d], PetscRealPart(ca[off + d]));
+      }
+      nv++;
+    }
+    PetscCall(DMPlexRestoreTransitiveClosure(dm, f, PETSC_TRUE, &ncl, &cl));
+    for (PetscInt d = 0; d < dim; d++) {
+      PetscReal tol = 1e-10 * (ness->upper[d] - ness->lower[d]);
+      if (xmax[d] - xmin[d] > tol) continue;
+      if (PetscAbsReal(xmin[d] - ness->lower[d]) < tol) PetscCall(DMSetLabelValue(dm, boxFaceNames[2 * d], f, 1));
+      if (PetscAbsReal(xmax[d] - ness->upper[d]) < tol) PetscCall(DMSetLabelValue(dm, boxFaceNames[2 * d + 1], f, 1));
+    }
+  }
+  PetscCall(VecRestoreArrayRead(coords, &ca));
+  PetscFunctionReturn(0);
+}
+
+/* Geometric grading: x = a + (b-a) (exp(beta xi) - 1)/(exp(beta) - 1); beta > 0 refines toward the lower side,
+   beta < 0 toward the upper side. Applied before distribution, so every rank sees the same mesh. */
+static PetscErrorCode NessMeshGrade(Ness ness, DM dm)
+{
+  Vec          coords;
+  PetscScalar *ca;
+  PetscInt     n, dim;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetCoordinateDim(dm, &dim));
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  PetscCall(VecGetLocalSize(coords, &n));
+  PetscCall(VecGetArray(coords, &ca));
+  for (PetscInt d = 0; d < dim; d++) {
+    PetscReal beta = ness->grade[d], a = ness->lower[d], b = ness->upper[d];
+    if (beta == 0.0) continue;
+    for (PetscInt i = d; i < n; i += dim) {
+      PetscReal xi = (PetscRealPart(ca[i]) - a) / (b - a);
+      ca[i]        = a + (b - a) * expm1(beta * xi) / expm1(beta);
+    }
+  }
+  PetscCall(VecRestoreArray(coords, &ca));
+  PetscCall(DMSetCoordinatesLocal(dm, coords));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NessMeshCheckLabel(Ness ness, DM dm, const char label[], const char who[])
+{
+  PetscBool has;
+
+  PetscFunctionBegin;
+  PetscCall(DMHasLabel(dm, label, &has));
+  if (!has) {
+    PetscInt n;
+    char     names[1024] = "";
+    PetscCall(DMGetNumLabels(dm, &n));
+    for (PetscInt i = 0; i < n; i++) {
+      const char *ln;
+      PetscCall(DMGetLabelName(dm, i, &ln));
+      if (!strcmp(ln, "depth") || !strcmp(ln, "celltype") || !strcmp(ln, "ness_boundary")) continue;
+      PetscCall(PetscStrlcat(names, " ", sizeof(names)));
+      PetscCall(PetscStrlcat(names, ln, sizeof(names)));
+    }
+    SETERRQ(PetscObjectComm((PetscObject)ness), PETSC_ERR_USER_INPUT, "Boundary label '%s' (%s) does not exist in the mesh; labels present:%s", label, who, names);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessMeshCreate(Ness ness)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)ness);
+  DM          dm, dmDist = NULL;
+  PetscSF     migSF = NULL;
+  PetscMPIInt rank, size;
+  PetscInt    starts[2] = {0, 0}, cdim;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  if (ness->meshfile[0]) {
+    int ok = 1;
+    if (rank == 0) {
+      FILE *fp = fopen(ness->meshfile, "r");
+      if (!fp) ok = 0;
+      else fclose(fp);
+    }
+    PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+    PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "Cannot open mesh file '%s' (-ness_mesh_file): %s", ness->meshfile, "no such file or not readable");
+    {
+      PetscBool set;
+      PetscCall(PetscOptionsHasName(NULL, NULL, "-dm_plex_gmsh_use_regions", &set));
+      if (!set) PetscCall(PetscOptionsSetValue(NULL, "-dm_plex_gmsh_use_regions", "true"));
+    }
+    PetscCall(DMPlexCreateFromFile(comm, ness->meshfile, "ness_mesh", PETSC_TRUE, &dm));
+    PetscCall(DMGetDimension(dm, &ness->dim));
+    {
+      PetscReal lo[3], hi[3];
+      PetscCall(DMGetBoundingBox(dm, lo, hi));
+      for (PetscInt d = 0; d < ness->dim; d++) {
+        ness->lower[d] = lo[d];
+        ness->upper[d] = hi[d];
+      }
+    }
+  } else {
+    PetscCheck(!ness->simplex, comm, PETSC_ERR_SUP, "Simplex box meshes need a mesh generator that Debian's PETSc lacks: use a Gmsh mesh (-ness_mesh_file) or tensor cells (-ness_mesh_simplex 0)");
+    PetscCall(NessPlexCreateBoxMesh(comm, ness->dim, PETSC_FALSE, ness->faces, ness->lower, ness->upper, PETSC_TRUE, &dm));
+    PetscCall(NessMeshLabelBoxSides(ness, dm));
+  }
+  PetscCall(PetscObjectSetName((PetscObject)dm, "ness_mesh"));
+  PetscCall(DMGetCoordinateDim(dm, &cdim));
+  PetscCheck(cdim == ness->dim, comm, PETSC_ERR_SUP, "Mesh of dimension %" PetscInt_FMT " embedded in %" PetscInt_FMT " coordinates is not supported", ness->dim, cdim);
+  if (!ness->meshfile[0]) PetscCall(NessMeshGrade(ness, dm));
+  {
+    DMLabel bl;
+    PetscCall(DMCreateLabel(dm, "ness_boundary"));
+    PetscCall(DMGetLabel(dm, "ness_boundary", &bl));
+    PetscCall(DMPlexMarkBoundaryFaces(dm, 1, bl));
+  }
+  /* boundary labels named in the scenario must exist */
+  for (PetscInt e = 0; e < ness->ne; e++) {
+    char who[256];
+    PetscCall(PetscSNPrintf(who, sizeof(who), "-ness_electrode_%s_label", ness->el[e].name));
+    PetscCall(NessMeshCheckLabel(ness, dm, ness->el[e].label, who));
+  }
+  for (PetscInt b = 0; b < ness->nbulk; b++) PetscCall(NessMeshCheckLabel(ness, dm, ness->bulk[b], "-ness_bulk_boundaries"));
+
+  /* natural numbering: points of the serial mesh (rank 0) */
+  if (rank == 0) {
+    PetscInt vEnd, cEnd;
+    PetscCall(DMPlexGetDepthStratum(dm, 0, &starts[0], &vEnd));
+    PetscCall(DMPlexGetHeightStratum(dm, 0, &starts[1], &cEnd));
+  }
+  PetscCallMPI(MPI_Bcast(starts, 2, MPIU_INT, 0, comm));
+  if (size > 1) {
+    PetscPartitioner part;
+    PetscCall(DMPlexGetPartitioner(dm, &part));
+    PetscCall(PetscPartitionerSetFromOptions(part));
+    PetscCall(DMPlexDistribute(dm, 0, &migSF, &dmDist));
+  }
+  if (dmDist) {
+    PetscCall(DMDestroy(&dm));
+    dm = dmDist;
+  }
+  ness->dm = dm;
+  {
+    PetscInt           vStart, vEnd, cStart, cEnd, pStart, pEnd;
+    PetscInt           nleaves;
+    const PetscInt    *ilocal;
+    const PetscSFNode *iremote;
+    PetscInt          *orig;
+
+    PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
+    PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
+    PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
+    PetscCall(PetscMalloc1(pEnd - pStart, &orig));
+    for (PetscInt p = pStart; p < pEnd; p++) orig[p - pStart] = p;
+    if (migSF) {
+      PetscCall(PetscSFGetGraph(migSF, NULL, &nleaves, &ilocal, &iremote));
+      for (PetscInt i = 0; i < nleaves; i++) {
+        PetscInt p       = ilocal ? ilocal[i] : i;
+        orig[p - pStart] = iremote[i].index;
+      }
+    }
+    ness->g.vStart = vStart;
+    ness->g.nvloc  = vEnd - vStart;
+    ness->g.ncown  = cEnd - cStart;
+    PetscCall(PetscMalloc1(vEnd - vStart, &ness->g.natv));
+    PetscCall(PetscMalloc1(cEnd - cStart, &ness->g.natc));
+    for (PetscInt v = vStart; v < vEnd; v++) ness->g.natv[v - vStart] = orig[v - pStart] - starts[0];
+    for (PetscInt c = cStart; c < cEnd; c++) ness->g.natc[c - cStart] = orig[c - pStart] - starts[1];
+    PetscCall(PetscFree(orig));
+  }
+  PetscCall(PetscSFDestroy(&migSF));
+  PetscCall(DMViewFromOptions(dm, NULL, "-ness_dm_view"));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,233 @@
+/* Steady state: pseudo-transient continuation (TSPSEUDO, implicit Euler with the storage terms) followed by a
+   Newton solve of the steady residual. Both use the same residual and analytic Jacobian. */
+#include <ness/private/nessimpl.h>
+
+static PetscErrorCode FormFunction(SNES snes, Vec X, Vec F, void *ctx)
+{
+  Ness ness = (Ness)ctx;
+  Vec  Xl, Fl;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetLocalVector(ness->dm, &Xl));
+  PetscCall(DMGetLocalVector(ness->dm, &Fl));
+  PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(NessResidualLocal(ness, Xl, NULL, 0.0, Fl));
+  PetscCall(VecZeroEntries(F));
+  PetscCall(DMLocalToGlobalBegin(ness->dm, Fl, ADD_VALUES, F));
+  PetscCall(DMLocalToGlobalEnd(ness->dm, Fl, ADD_VALUES, F));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Fl));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
+{
+  Ness ness = (Ness)ctx;
+  Vec  Xl;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetLocalVector(ness->dm, &Xl));
+  PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(NessJacobianLocal(ness, Xl, 0.0, P));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
+  if (J != P) {
+    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx)
+{
+  Ness ness = (Ness)ctx;
+  Vec  Xl, Xdl, Fl;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetLocalVector(ness->dm, &Xl));
+  PetscCall(DMGetLocalVector(ness->dm, &Xdl));
+  PetscCall(DMGetLocalVector(ness->dm, &Fl));
+  PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(DMGlobalToLocalBegin(ness->dm, Xdot, INSERT_VALUES, Xdl));
+  PetscCall(DMGlobalToLocalEnd(ness->dm, Xdot, INSERT_VALUES, Xdl));
+  PetscCall(NessResidualLocal(ness, Xl, Xdl, t, Fl));
+  PetscCall(VecZeroEntries(F));
+  PetscCall(DMLocalToGlobalBegin(ness->dm, Fl, ADD_VALUES, F));
+  PetscCall(DMLocalToGlobalEnd(ness->dm, Fl, ADD_VALUES, F));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Xdl));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Fl));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+{
+  Ness ness = (Ness)ctx;
+  Vec  Xl;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetLocalVector(ness->dm, &Xl));
+  PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(NessJacobianLocal(ness, Xl, shift, P));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
+  if (J != P) {
+    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* LU (MUMPS in parallel) for small problems, GMRES + ASM/ILU otherwise; PETSc options override */
+static PetscErrorCode SetDefaultLinearSolver(Ness ness, KSP ksp)
+{
+  PC pc;
+
+  PetscFunctionBegin;
+  PetscCall(KSPGetPC(ksp, &pc));
+  if (ness->g.nvglobal * ness->nf <= 200000) {
+    PetscCall(KSPSetType(ksp, KSPPREONLY));
+    PetscCall(PCSetType(pc, PCLU));
+#if defined(PETSC_HAVE_MUMPS)
+    PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+#endif
+  } else {
+    PetscCall(KSPSetType(ksp, KSPGMRES));
+    PetscCall(KSPGMRESSetRestart(ksp, 100));
+    PetscCall(PCSetType(pc, PCASM));
+    PetscCall(KSPSetTolerances(ksp, 1e-10, 1e-30, PETSC_DEFAULT, 1000));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* bulk composition, phi = 0, and the Dirichlet values */
+static PetscErrorCode SetInitialGuess(Ness ness)
+{
+  Vec          Ul;
+  PetscScalar *u;
+  PetscInt     nf = ness->nf, ns = ness->ns;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetLocalVector(ness->dm, &Ul));
+  PetscCall(VecGetArray(Ul, &u));
+  for (PetscInt v = 0; v < ness->g.nvloc; v++) {
+    for (PetscInt i = 0; i < ns; i++) u[v * nf + i] = ness->sp[i].cbulk / ness->c0;
+    u[v * nf + ns] = 0.0;
+    if (ness->g.phidir[v] && !ness->g.dirichlet[v]) {
+      const NessElectrode *el = &ness->el[ness->g.phidir[v] - 1];
+      u[v * nf + ns]          = ness->f * (el->Es - el->Epzc);
+    }
+  }
+  PetscCall(VecRestoreArray(Ul, &u));
+  PetscCall(DMLocalToGlobalBegin(ness->dm, Ul, INSERT_VALUES, ness->U));
+  PetscCall(DMLocalToGlobalEnd(ness->dm, Ul, INSERT_VALUES, ness->U));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Ul));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessSolverSetUp(Ness ness)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)ness);
+  KSP         ksp;
+  SNES        tsnes;
+  const char *prefix;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)ness, &prefix));
+  PetscCall(SNESCreate(comm, &ness->snes));
+  PetscCall(SNESSetOptionsPrefix(ness->snes, prefix));
+  PetscCall(SNESSetDM(ness->snes, ness->dm));
+  PetscCall(SNESSetFunction(ness->snes, NULL, FormFunction, ness));
+  PetscCall(SNESSetJacobian(ness->snes, ness->J, ness->J, FormJacobian, ness));
+  PetscCall(SNESSetType(ness->snes, SNESNEWTONLS));
+  PetscCall(SNESSetTolerances(ness->snes, 1e-11, 1e-12, 1e-14, 100, 10000));
+  PetscCall(SNESGetKSP(ness->snes, &ksp));
+  PetscCall(SetDefaultLinearSolver(ness, ksp));
+  PetscCall(SNESSetFromOptions(ness->snes));
+
+  PetscCall(TSCreate(comm, &ness->ts));
+  PetscCall(TSSetOptionsPrefix(ness->ts, prefix));
+  PetscCall(TSAppendOptionsPrefix(ness->ts, "pseudo_"));
+  {
+    /* the TS attaches its own DMSNES to its DM: give it a clone so the steady SNES keeps its callbacks */
+    DM           dmts;
+    PetscSection sec;
+    PetscCall(DMClone(ness->dm, &dmts));
+    PetscCall(DMGetLocalSection(ness->dm, &sec));
+    PetscCall(DMSetLocalSection(dmts, sec));
+    PetscCall(TSSetDM(ness->ts, dmts));
+    PetscCall(DMDestroy(&dmts));
+  }
+  PetscCall(TSSetType(ness->ts, TSPSEUDO));
+  PetscCall(TSSetIFunction(ness->ts, NULL, FormIFunction, ness));
+  PetscCall(TSSetIJacobian(ness->ts, ness->J, ness->J, FormIJacobian, ness));
+  PetscCall(TSSetTimeStep(ness->ts, ness->tsdt0));
+  PetscCall(TSSetMaxSteps(ness->ts, ness->pseudo_max_steps));
+  PetscCall(TSSetMaxTime(ness->ts, 1e30));
+  PetscCall(TSSetExactFinalTime(ness->ts, TS_EXACTFINALTIME_STEPOVER));
+  PetscCall(TSSetMaxSNESFailures(ness->ts, -1));
+  PetscCall(TSPseudoSetTimeStepIncrement(ness->ts, 1.5));
+  PetscCall(TSGetSNES(ness->ts, &tsnes));
+  PetscCall(SNESSetType(tsnes, SNESNEWTONLS));
+  {
+    /* the pseudo-time step is the globalization: plain Newton steps inside it (Kelley-Keyes Psi-tc) */
+    SNESLineSearch ls;
+    PetscCall(SNESGetLineSearch(tsnes, &ls));
+    PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  }
+  PetscCall(SNESSetTolerances(tsnes, 1e-10, 1e-6, 1e-12, 20, 10000));
+  PetscCall(SNESGetKSP(tsnes, &ksp));
+  PetscCall(SetDefaultLinearSolver(ness, ksp));
+  PetscCall(TSSetFromOptions(ness->ts));
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessSolve - marches to the steady state: pseudo-transient continuation, then Newton (collective)
+@*/
+PetscErrorCode NessSolve(Ness ness)
+{
+  PetscLogDouble t0, t1;
+  PetscInt       it, lit;
+  PetscLogStage  stage;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  PetscCall(NessSetUp(ness));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogStageGetId("Ness solve", &stage));
+  if (stage < 0) PetscCall(PetscLogStageRegister("Ness solve", &stage));
+  PetscCall(PetscLogStagePush(stage));
+  PetscCall(PetscLogEventBegin(NESS_Solve, ness, 0, 0, 0));
+  if (!ness->solved) PetscCall(SetInitialGuess(ness));
+  ness->it_pseudo = ness->it_newton = ness->it_linear = 0;
+  if (ness->use_pseudo && !ness->solved) {
+    PetscCall(TSSetStepNumber(ness->ts, 0));
+    PetscCall(TSSetTime(ness->ts, 0.0));
+    PetscCall(TSSetTimeStep(ness->ts, ness->tsdt0));
+    PetscCall(TSSolve(ness->ts, ness->U));
+    PetscCall(TSGetConvergedReason(ness->ts, &ness->tsreason));
+    PetscCall(TSGetStepNumber(ness->ts, &ness->it_pseudo));
+    PetscCall(TSGetSNESIterations(ness->ts, &it));
+    PetscCall(TSGetKSPIterations(ness->ts, &lit));
+    ness->it_newton += it;
+    ness->it_linear += lit;
+  }
+  PetscCall(SNESSolve(ness->snes, NULL, ness->U));
+  PetscCall(SNESGetConvergedReason(ness->snes, &ness->reason));
+  PetscCall(SNESGetIterationNumber(ness->snes, &it));
+  PetscCall(SNESGetLinearSolveIterations(ness->snes, &lit));
+  ness->it_newton += it;
+  ness->it_linear += lit;
+  PetscCall(SNESGetFunctionNorm(ness->snes, &ness->fnorm));
+  ness->converged = ness->reason > 0 ? PETSC_TRUE : PETSC_FALSE;
+  ness->solved    = ness->converged;
+  PetscCall(NessComputeElectrodeResults(ness, ness->U));
+  PetscCall(PetscLogEventEnd(NESS_Solve, ness, 0, 0, 0));
+  PetscCall(PetscLogStagePop());
+  PetscCall(PetscTime(&t1));
+  ness->t_solve = t1 - t0;
+  PetscFunctionReturn(0);
+}
