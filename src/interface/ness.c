@@ -96,6 +96,22 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   for (PetscInt d = 0; d < ness->dim; d++) PetscCheck(ness->upper[d] > ness->lower[d], comm, PETSC_ERR_USER_INPUT, "-ness_mesh_upper must exceed -ness_mesh_lower in every direction");
   n = 3;
   PetscCall(PetscOptionsRealArray("-ness_mesh_grade", "Geometric grading per direction: beta > 0 refines toward the lower side, beta < 0 toward the upper", "NessSetFromOptions", ness->grade, &n, NULL));
+  {
+    char list[1024] = "";
+    PetscCall(PetscOptionsString("-ness_mesh_patches", "Comma-separated names of box-side patches (boundary labels made from part of a side)", "NessSetFromOptions", list, list, sizeof(list), NULL));
+    PetscCall(NessSplitList(comm, list, NESS_MAX_BOUNDARIES, ness->patch, &ness->npatch, "-ness_mesh_patches"));
+    for (PetscInt p = 0; p < ness->npatch; p++) {
+      char     opt[256];
+      PetscInt side = 0, nr = 4;
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_mesh_patch_%s_side", ness->patch[p]));
+      PetscCall(PetscOptionsEList(opt, "Box side the patch lies on", "NessSetFromOptions", NessBoxSideNames, 2 * ness->dim, NessBoxSideNames[0], &side, &set));
+      PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "Patch '%s' needs %s (left, right, bottom, top, front, back)", ness->patch[p], opt);
+      ness->patchside[p] = side;
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_mesh_patch_%s_range", ness->patch[p]));
+      PetscCall(PetscOptionsRealArray(opt, "lo,hi of the patch along each tangential axis (m)", "NessSetFromOptions", ness->patchrange[p], &nr, &set));
+      PetscCheck(set && nr == 2 * (ness->dim - 1), comm, PETSC_ERR_USER_INPUT, "%s needs %" PetscInt_FMT " values (lo,hi per tangential axis)", opt, 2 * (ness->dim - 1));
+    }
+  }
   PetscCall(PetscOptionsBool("-ness_mesh_simplex", "Simplex box mesh (needs a mesh generator; use Gmsh files instead)", "NessSetFromOptions", ness->simplex, &ness->simplex, NULL));
   /* scales */
   ness->L = 0.0;

@@ -2,7 +2,7 @@
 #include <ness/private/nessimpl.h>
 #include <math.h>
 
-static const char *const boxFaceNames[] = {"left", "right", "bottom", "top", "front", "back"};
+const char *const NessBoxSideNames[] = {"left", "right", "bottom", "top", "front", "back"};
 
 /* Label the facets of a serial box mesh by the side they lie on: left/right (x), bottom/top (y), front/back (z) */
 static PetscErrorCode NessMeshLabelBoxSides(Ness ness, DM dm)
@@ -13,7 +13,8 @@ static PetscErrorCode NessMeshLabelBoxSides(Ness ness, DM dm)
   const PetscScalar *ca;
 
   PetscFunctionBegin;
-  for (PetscInt s = 0; s < 2 * dim; s++) PetscCall(DMCreateLabel(dm, boxFaceNames[s]));
+  for (PetscInt s = 0; s < 2 * dim; s++) PetscCall(DMCreateLabel(dm, NessBoxSideNames[s]));
+  for (PetscInt p = 0; p < ness->npatch; p++) PetscCall(DMCreateLabel(dm, ness->patch[p]));
   PetscCall(DMPlexGetHeightStratum(dm, 1, &fStart, &fEnd));
   PetscCall(DMGetCoordinatesLocal(dm, &coords));
   PetscCall(DMGetCoordinateSection(dm, &cs));
@@ -38,8 +39,23 @@ static PetscErrorCode NessMeshLabelBoxSides(Ness ness, DM dm)
     for (PetscInt d = 0; d < dim; d++) {
       PetscReal tol = 1e-10 * (ness->upper[d] - ness->lower[d]);
       if (xmax[d] - xmin[d] > tol) continue;
-      if (PetscAbsReal(xmin[d] - ness->lower[d]) < tol) PetscCall(DMSetLabelValue(dm, boxFaceNames[2 * d], f, 1));
-      if (PetscAbsReal(xmax[d] - ness->upper[d]) < tol) PetscCall(DMSetLabelValue(dm, boxFaceNames[2 * d + 1], f, 1));
+      for (PetscInt side = 2 * d; side < 2 * d + 2; side++) {
+        PetscReal xs = side % 2 ? ness->upper[d] : ness->lower[d];
+        if (PetscAbsReal(xmin[d] - xs) >= tol) continue;
+        PetscCall(DMSetLabelValue(dm, NessBoxSideNames[side], f, 1));
+        for (PetscInt p = 0; p < ness->npatch; p++) {
+          PetscBool in = PETSC_TRUE;
+          PetscInt  t  = 0;
+          if (ness->patchside[p] != side) continue;
+          for (PetscInt dd = 0; dd < dim; dd++) {
+            PetscReal xc = 0.5 * (xmin[dd] + xmax[dd]);
+            if (dd == d) continue;
+            if (xc < ness->patchrange[p][2 * t] || xc > ness->patchrange[p][2 * t + 1]) in = PETSC_FALSE;
+            t++;
+          }
+          if (in) PetscCall(DMSetLabelValue(dm, ness->patch[p], f, 1));
+        }
+      }
     }
   }
   PetscCall(VecRestoreArrayRead(coords, &ca));

@@ -3,7 +3,7 @@
 
 const char *const NessPhiBCs[] = {"stern", "dirichlet", "NessPhiBC", "NESS_PHI_", NULL};
 
-static PetscErrorCode SplitList(MPI_Comm comm, const char list[], PetscInt max, char names[][NESS_NAME_LEN], PetscInt *n, const char opt[])
+PetscErrorCode NessSplitList(MPI_Comm comm, const char list[], PetscInt max, char names[][NESS_NAME_LEN], PetscInt *n, const char opt[])
 {
   PetscToken tok;
   char      *t;
@@ -51,7 +51,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
   list[0] = 0;
   PetscCall(PetscOptionsString("-ness_species_names", "Comma-separated species names", "NessSetFromOptions", list, list, sizeof(list), &set));
   PetscCheck(set && list[0], comm, PETSC_ERR_USER_INPUT, "No species: give -ness_species_names (e.g. Na,Cl)");
-  PetscCall(SplitList(comm, list, NESS_MAX_SPECIES, names, &ness->ns, "-ness_species_names"));
+  PetscCall(NessSplitList(comm, list, NESS_MAX_SPECIES, names, &ness->ns, "-ness_species_names"));
   for (PetscInt i = 0; i < ness->ns; i++) {
     NessSpecies *s = &ness->sp[i];
     PetscCall(PetscStrncpy(s->name, names[i], NESS_NAME_LEN));
@@ -80,12 +80,12 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
   /* bulk boundaries */
   list[0] = 0;
   PetscCall(PetscOptionsString("-ness_bulk_boundaries", "Comma-separated boundary labels held at bulk composition and phi = 0", "NessSetFromOptions", list, list, sizeof(list), NULL));
-  PetscCall(SplitList(comm, list, NESS_MAX_BOUNDARIES, ness->bulk, &ness->nbulk, "-ness_bulk_boundaries"));
+  PetscCall(NessSplitList(comm, list, NESS_MAX_BOUNDARIES, ness->bulk, &ness->nbulk, "-ness_bulk_boundaries"));
 
   /* electrode reactions, all declared up front by the electrodes that use them */
   list[0] = 0;
   PetscCall(PetscOptionsString("-ness_electrode_names", "Comma-separated electrode names", "NessSetFromOptions", list, list, sizeof(list), NULL));
-  PetscCall(SplitList(comm, list, NESS_MAX_ELECTRODES, names, &ness->ne, "-ness_electrode_names"));
+  PetscCall(NessSplitList(comm, list, NESS_MAX_ELECTRODES, names, &ness->ne, "-ness_electrode_names"));
   PetscCheck(ness->ne + ness->nbulk > 0, comm, PETSC_ERR_USER_INPUT, "No boundary conditions: give -ness_bulk_boundaries and/or -ness_electrode_names");
   ness->nr = 0;
   for (PetscInt e = 0; e < ness->ne; e++) {
@@ -113,7 +113,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     list[0] = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_reactions", el->name));
     PetscCall(PetscOptionsString(opt, "Comma-separated electrode reactions", "NessSetFromOptions", list, list, sizeof(list), NULL));
-    PetscCall(SplitList(comm, list, NESS_MAX_REACTIONS, rnames, &nrn, opt));
+    PetscCall(NessSplitList(comm, list, NESS_MAX_REACTIONS, rnames, &nrn, opt));
     el->nreact = 0;
     for (PetscInt k = 0; k < nrn; k++) {
       PetscInt r = -1;
@@ -156,7 +156,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     list[0] = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_species", rx->name));
     PetscCall(PetscOptionsString(opt, "Comma-separated electrolyte species taking part", "NessSetFromOptions", list, list, sizeof(list), NULL));
-    PetscCall(SplitList(comm, list, NESS_MAX_SPECIES, snames, &nsp, opt));
+    PetscCall(NessSplitList(comm, list, NESS_MAX_SPECIES, snames, &nsp, opt));
     nv = NESS_MAX_SPECIES;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_stoich", rx->name));
     PetscCall(PetscOptionsRealArray(opt, "Stoichiometric coefficients of those species in the oxidation (produced > 0)", "NessSetFromOptions", vals, &nv, &set));

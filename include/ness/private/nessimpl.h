@@ -107,6 +107,10 @@ struct _p_Ness {
   PetscInt  faces[3];
   PetscReal lower[3], upper[3], grade[3];
   PetscBool simplex;
+  PetscInt  npatch; /* named patches of box sides: facets of side patchside[] whose centroid is in patchrange[] */
+  char      patch[NESS_MAX_BOUNDARIES][NESS_NAME_LEN];
+  PetscInt  patchside[NESS_MAX_BOUNDARIES];
+  PetscReal patchrange[NESS_MAX_BOUNDARIES][4];
   DM        dm;  /* DMPlex with nf dofs per vertex */
   DM        dmv; /* clone with one dof per vertex */
   NessGeom  g;
@@ -139,19 +143,21 @@ struct _p_Ness {
 PETSC_EXTERN PetscLogEvent NESS_SetUp, NESS_Residual, NESS_Jacobian, NESS_Solve, NESS_Output, NESS_Geometry;
 
 /* internal functions, one module each */
-PETSC_INTERN PetscErrorCode NessModelSetFromOptions(Ness, PetscOptionItems *);
-PETSC_INTERN PetscErrorCode NessModelView(Ness, PetscViewer);
-PETSC_INTERN PetscErrorCode NessMeshCreate(Ness);
-PETSC_INTERN PetscErrorCode NessGeometrySetUp(Ness);
-PETSC_INTERN PetscErrorCode NessGeometryDestroy(NessGeom *);
-PETSC_INTERN PetscErrorCode NessCellGeometry(PetscInt, PetscInt, PetscBool, const PetscReal[], PetscReal *, PetscReal[], PetscReal[]);
-PETSC_INTERN PetscErrorCode NessResidualLocal(Ness, Vec, Vec, PetscReal, Vec);
-PETSC_INTERN PetscErrorCode NessJacobianLocal(Ness, Vec, PetscReal, Mat);
-PETSC_INTERN PetscErrorCode NessSolverSetUp(Ness);
-PETSC_INTERN PetscErrorCode NessComputeElectrodeResults(Ness, Vec);
-PETSC_INTERN PetscErrorCode NessWriteSolutionHDF5(Ness, const char[]);
-PETSC_INTERN PetscErrorCode NessWriteSummary(Ness, const char[]);
-PETSC_INTERN PetscErrorCode NessFileCommit(MPI_Comm, const char[], const char[]);
-PETSC_INTERN PetscErrorCode NessElectrodeRate(Ness, const NessElectrode *, PetscInt, const PetscScalar *, PetscReal *, PetscReal *, PetscReal *, PetscReal *);
+PETSC_INTERN PetscErrorCode    NessModelSetFromOptions(Ness, PetscOptionItems *);
+PETSC_INTERN PetscErrorCode    NessModelView(Ness, PetscViewer);
+PETSC_INTERN PetscErrorCode    NessSplitList(MPI_Comm, const char[], PetscInt, char[][NESS_NAME_LEN], PetscInt *, const char[]);
+PETSC_INTERN const char *const NessBoxSideNames[];
+PETSC_INTERN PetscErrorCode    NessMeshCreate(Ness);
+PETSC_INTERN PetscErrorCode    NessGeometrySetUp(Ness);
+PETSC_INTERN PetscErrorCode    NessGeometryDestroy(NessGeom *);
+PETSC_INTERN PetscErrorCode    NessCellGeometry(PetscInt, PetscInt, PetscBool, const PetscReal[], PetscReal *, PetscReal[], PetscReal[]);
+PETSC_INTERN PetscErrorCode    NessResidualLocal(Ness, Vec, Vec, PetscReal, Vec);
+PETSC_INTERN PetscErrorCode    NessJacobianLocal(Ness, Vec, PetscReal, Mat);
+PETSC_INTERN PetscErrorCode    NessSolverSetUp(Ness);
+PETSC_INTERN PetscErrorCode    NessComputeElectrodeResults(Ness, Vec);
+PETSC_INTERN PetscErrorCode    NessWriteSolutionHDF5(Ness, const char[]);
+PETSC_INTERN PetscErrorCode    NessWriteSummary(Ness, const char[]);
+PETSC_INTERN PetscErrorCode    NessFileCommit(MPI_Comm, const char[], const char[]);
+PETSC_INTERN PetscErrorCode    NessElectrodeRate(Ness, const NessElectrode *, PetscInt, const PetscScalar *, PetscReal *, PetscReal *, PetscReal *, PetscReal *);
 
 #endif
