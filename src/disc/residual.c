@@ -67,6 +67,8 @@ PetscErrorCode NessResidualLocal(Ness ness, Vec Uloc, Vec Udotloc, PetscReal unu
     }
     if (ud)
       for (PetscInt i = 0; i < ns; i++) Fv[i] += g->vol[v] * ud[v * nf + i];
+    if (ness->srcv)
+      for (PetscInt i = 0; i < ns; i++) Fv[i] -= g->vol[v] * ness->srcv[k * nf + i];
     if (g->phidir[v]) {
       const NessElectrode *el = &ness->el[g->phidir[v] - 1];
       Fv[ns]                  = uv[ns] - ness->f * (el->Es - el->Epzc);
@@ -74,6 +76,7 @@ PetscErrorCode NessResidualLocal(Ness ness, Vec Uloc, Vec Udotloc, PetscReal unu
       PetscReal q = 0.0;
       for (PetscInt i = 0; i < ns; i++) q += ness->sp[i].z * PetscRealPart(uv[i]);
       Fv[ns] -= ness->Lambda * g->vol[v] * q;
+      if (ness->srcv) Fv[ns] -= g->vol[v] * ness->srcv[k * nf + ns];
     }
   }
   for (PetscInt k = 0; k < g->nev; k++) {

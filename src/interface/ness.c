@@ -49,6 +49,7 @@ PetscErrorCode NessCreate(MPI_Comm comm, Ness *ness)
   n->lower[0] = n->lower[1] = n->lower[2] = 0.0;
   n->upper[0] = n->upper[1] = n->upper[2] = 1e-3;
   n->write_output                         = PETSC_TRUE;
+  n->meshscale                            = 1.0;
   n->use_pseudo                           = PETSC_TRUE;
   n->tsdt0                                = 1e-6;
   n->pseudo_max_steps                     = 400;
@@ -112,6 +113,8 @@ PetscErrorCode NessSetFromOptions(Ness ness)
       PetscCheck(set && nr == 2 * (ness->dim - 1), comm, PETSC_ERR_USER_INPUT, "%s needs %" PetscInt_FMT " values (lo,hi per tangential axis)", opt, 2 * (ness->dim - 1));
     }
   }
+  PetscCall(PetscOptionsReal("-ness_mesh_scale", "Factor applied to the coordinates of a mesh file (e.g. 1e-3 for a mesh drawn in mm)", "NessSetFromOptions", ness->meshscale, &ness->meshscale, NULL));
+  PetscCheck(ness->meshscale > 0, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_scale must be positive, got %g", (double)ness->meshscale);
   PetscCall(PetscOptionsBool("-ness_mesh_simplex", "Simplex box mesh (needs a mesh generator; use Gmsh files instead)", "NessSetFromOptions", ness->simplex, &ness->simplex, NULL));
   /* scales */
   ness->L = 0.0;
@@ -173,6 +176,27 @@ PetscErrorCode NessSetUp(Ness ness)
   ness->Lambda = ness->L * ness->L * NESS_FARADAY * ness->f * ness->c0 / (ness->epsr * NESS_EPS0);
   ness->nf     = ness->ns + 1;
   PetscCall(NessGeometrySetUp(ness));
+  if (ness->source) {
+    /* volumetric sources at the owned vertices, scaled like the rows they enter */
+    Vec                coords;
+    const PetscScalar *ca;
+    PetscSection       cs;
+    PetscReal          x[3], sv[NESS_MAX_SPECIES + 1];
+    const PetscReal    sc = ness->L * ness->L / (ness->D0 * ness->c0), sp = ness->L * ness->L * ness->f / (ness->epsr * NESS_EPS0);
+    PetscCall(PetscMalloc1(ness->g.nvown * (ness->ns + 1), &ness->srcv));
+    PetscCall(DMGetCoordinatesLocal(ness->dm, &coords));
+    PetscCall(DMGetCoordinateSection(ness->dm, &cs));
+    PetscCall(VecGetArrayRead(coords, &ca));
+    for (PetscInt k = 0; k < ness->g.nvown; k++) {
+      PetscInt off;
+      PetscCall(PetscSectionGetOffset(cs, ness->g.vown[k] + ness->g.vStart, &off));
+      for (PetscInt d = 0; d < ness->dim; d++) x[d] = PetscRealPart(ca[off + d]);
+      PetscCallBack("Ness source function", (*ness->source)(ness->sourcectx, x, sv));
+      for (PetscInt i = 0; i < ness->ns; i++) ness->srcv[k * (ness->ns + 1) + i] = sv[i] * sc;
+      ness->srcv[k * (ness->ns + 1) + ness->ns] = sv[ness->ns] * sp;
+    }
+    PetscCall(VecRestoreArrayRead(coords, &ca));
+  }
   /* unknowns: ns concentrations and phi at every vertex */
   PetscCall(DMPlexGetChart(ness->dm, &pStart, &pEnd));
   PetscCall(DMPlexGetDepthStratum(ness->dm, 0, &vStart, &vEnd));
@@ -204,6 +228,16 @@ PetscErrorCode NessSetUp(Ness ness)
   PetscCall(PetscLogEventEnd(NESS_SetUp, ness, 0, 0, 0));
   PetscCall(PetscTime(&t1));
   ness->t_setup = t1 - t0;
+  PetscFunctionReturn(0);
+}
+
+/* Volumetric sources for manufactured-solution tests (private): call before NessSetUp() */
+PetscErrorCode NessSetSourceFunction(Ness ness, PetscErrorCode (*f)(void *, const PetscReal[], PetscReal[]), void *ctx)
+{
+  PetscFunctionBegin;
+  PetscCheck(!ness->setupcalled, PetscObjectComm((PetscObject)ness), PETSC_ERR_ORDER, "Set the source before NessSetUp()");
+  ness->source    = f;
+  ness->sourcectx = ctx;
   PetscFunctionReturn(0);
 }
 
@@ -253,6 +287,7 @@ PetscErrorCode NessDestroy(Ness *ness)
   PetscCall(DMDestroy(&(*ness)->dmv));
   PetscCall(DMDestroy(&(*ness)->dm));
   PetscCall(NessGeometryDestroy(&(*ness)->g));
+  PetscCall(PetscFree((*ness)->srcv));
   PetscCall(PetscHeaderDestroy(ness));
   PetscFunctionReturn(0);
 }

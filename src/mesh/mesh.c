@@ -136,6 +136,12 @@ PetscErrorCode NessMeshCreate(Ness ness)
       if (!set) PetscCall(PetscOptionsSetValue(NULL, "-dm_plex_gmsh_use_regions", "true"));
     }
     PetscCall(DMPlexCreateFromFile(comm, ness->meshfile, "ness_mesh", PETSC_TRUE, &dm));
+    if (ness->meshscale != 1.0) {
+      Vec coords;
+      PetscCall(DMGetCoordinatesLocal(dm, &coords));
+      PetscCall(VecScale(coords, ness->meshscale));
+      PetscCall(DMSetCoordinatesLocal(dm, coords));
+    }
     PetscCall(DMGetDimension(dm, &ness->dim));
     {
       PetscReal lo[3], hi[3];

@@ -170,8 +170,14 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
       rx->q[idx]  = PetscMax(vals[k], 0.0);
       zsum += vals[k] * ness->sp[idx].z;
     }
-    PetscCheck(PetscAbsReal(zsum - rx->n) < 1e-10, comm, PETSC_ERR_USER_INPUT, "Reaction '%s' is unbalanced in charge: sum of stoich*charge of its species is %g but n = %g (an oxidation Red -> Ox + n e- needs them equal)", rx->name, (double)zsum,
-               (double)rx->n);
+    {
+      PetscBool check = PETSC_TRUE;
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_charge_check", rx->name));
+      PetscCall(PetscOptionsBool(opt, "Require sum(stoich*charge) = n (turn off only for model problems whose charge is carried by untracked species)", "NessSetFromOptions", check, &check, NULL));
+      if (check)
+        PetscCheck(PetscAbsReal(zsum - rx->n) < 1e-10, comm, PETSC_ERR_USER_INPUT, "Reaction '%s' is unbalanced in charge: sum of stoich*charge of its species is %g but n = %g (an oxidation Red -> Ox + n e- needs them equal)", rx->name, (double)zsum,
+                   (double)rx->n);
+    }
     rx->consistent = PetscAbsReal(rx->alpha_a + rx->alpha_c - 1.0) < 1e-12 ? PETSC_TRUE : PETSC_FALSE;
     for (PetscInt pass = 0; pass < 2; pass++) {
       nv = NESS_MAX_SPECIES;

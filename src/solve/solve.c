@@ -142,7 +142,14 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   PetscCall(SNESSetFunction(ness->snes, NULL, FormFunction, ness));
   PetscCall(SNESSetJacobian(ness->snes, ness->J, ness->J, FormJacobian, ness));
   PetscCall(SNESSetType(ness->snes, SNESNEWTONLS));
-  PetscCall(SNESSetTolerances(ness->snes, 1e-11, 1e-12, 1e-14, 100, 10000));
+  {
+    /* pseudo-time marching has globalized: finish with plain Newton steps; at round-off the step norm
+       (stol) ends the iteration, since the residual floor scales with the size of the exponentials */
+    SNESLineSearch ls;
+    PetscCall(SNESGetLineSearch(ness->snes, &ls));
+    PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  }
+  PetscCall(SNESSetTolerances(ness->snes, 1e-11, 1e-12, 1e-12, 50, 10000));
   PetscCall(SNESGetKSP(ness->snes, &ksp));
   PetscCall(SetDefaultLinearSolver(ness, ksp));
   PetscCall(SNESSetFromOptions(ness->snes));

@@ -99,8 +99,14 @@ struct _p_Ness {
   char          bulk[NESS_MAX_BOUNDARIES][NESS_NAME_LEN];
   PetscReal     T, epsr;
   char          scenario[PETSC_MAX_PATH_LEN];
-  char          outdir[PETSC_MAX_PATH_LEN];
-  PetscBool     write_output;
+  /* optional volumetric sources (manufactured solutions): s[i] in mol/(m^3 s) for species, s[ns] in C/m^3 for
+     Poisson, given at physical coordinates x; evaluated once at set-up into srcv */
+  PetscErrorCode (*source)(void *, const PetscReal[], PetscReal[]);
+  void      *sourcectx;
+  PetscReal *srcv; /* scaled sources at owned vertices, nvown*nf */
+  PetscReal  meshscale;
+  char       outdir[PETSC_MAX_PATH_LEN];
+  PetscBool  write_output;
   /* mesh */
   char      meshfile[PETSC_MAX_PATH_LEN];
   PetscInt  dim;
