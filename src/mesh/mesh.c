@@ -93,7 +93,10 @@ static PetscErrorCode NessMeshCheckLabel(Ness ness, DM dm, const char label[], c
   PetscBool has;
 
   PetscFunctionBegin;
+  /* the serial mesh lives on rank 0 (file readers create labels there only): decide there, create everywhere */
   PetscCall(DMHasLabel(dm, label, &has));
+  PetscCallMPI(MPI_Bcast(&has, 1, MPIU_BOOL, 0, PetscObjectComm((PetscObject)ness)));
+  if (has) PetscCall(DMCreateLabel(dm, label));
   if (!has) {
     PetscInt n;
     char     names[1024] = "";

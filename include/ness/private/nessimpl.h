@@ -160,6 +160,7 @@ PETSC_INTERN PetscErrorCode    NessCellGeometry(PetscInt, PetscInt, PetscBool, c
 PETSC_INTERN PetscErrorCode    NessResidualLocal(Ness, Vec, Vec, PetscReal, Vec);
 PETSC_INTERN PetscErrorCode    NessJacobianLocal(Ness, Vec, PetscReal, Mat);
 PETSC_INTERN PetscErrorCode    NessSolverSetUp(Ness);
+PETSC_INTERN PetscErrorCode    NessSetSourceFunction(Ness, PetscErrorCode (*)(void *, const PetscReal[], PetscReal[]), void *);
 PETSC_INTERN PetscErrorCode    NessComputeElectrodeResults(Ness, Vec);
 PETSC_INTERN PetscErrorCode    NessWriteSolutionHDF5(Ness, const char[]);
 PETSC_INTERN PetscErrorCode    NessWriteSummary(Ness, const char[]);
