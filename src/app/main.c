@@ -51,12 +51,14 @@ static PetscErrorCode Report(Ness ness)
 
 /* User errors (bad input) end with one line naming the problem, no traceback and no MPI_Abort;
    internal errors keep PETSc's traceback. */
-static char errmsg[4096];
+static char        errmsg[4096];
+static const char *reading = NULL; /* scenario file being read: every error there is a user error */
 
 static PetscErrorCode NessAppErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
   if (p == PETSC_ERROR_INITIAL && !errmsg[0]) snprintf(errmsg, sizeof(errmsg), "%s", mess && mess[0] ? mess : "error");
-  if (n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_SUP || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_OUTOFRANGE) return n;
+  if (reading || n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_USER || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_SUP || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_OUTOFRANGE)
+    return n;
   return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
 }
 
@@ -82,17 +84,53 @@ static PetscErrorCode Run(PetscBool *conv)
   PetscFunctionReturn(0);
 }
 
+/* Scenario files are read after the error handler is in place, so a missing or malformed file ends with one
+   line; the command line is inserted again afterwards so that it overrides the files. */
+static PetscErrorCode InsertScenarioFiles(int nfiles, char **files, int *argc, char ***argv)
+{
+  PetscFunctionBegin;
+  for (int i = 0; i < nfiles; i++) {
+    char base[PETSC_MAX_PATH_LEN], *b, *dot;
+    reading = files[i];
+    PetscCall(PetscOptionsInsertFile(PETSC_COMM_WORLD, NULL, files[i], PETSC_TRUE));
+    reading = NULL;
+    PetscCall(PetscStrncpy(base, files[i], sizeof(base)));
+    b   = strrchr(base, '/');
+    b   = b ? b + 1 : base;
+    dot = strrchr(b, '.');
+    if (dot) *dot = 0;
+    PetscCall(PetscOptionsSetValue(NULL, "-options_file", files[i]));
+  }
+  PetscCall(PetscOptionsInsert(NULL, argc, argv, NULL));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscBool      conv = PETSC_FALSE;
   PetscErrorCode ierr;
+  int            nfiles = 0, argc2 = 0;
+  char         **files, **argv2;
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  /* take -options_file out of the arguments PETSc sees at initialization */
+  files = (char **)malloc(sizeof(char *) * (size_t)(argc + 1));
+  argv2 = (char **)malloc(sizeof(char *) * (size_t)(argc + 1));
+  if (!files || !argv2) return 1;
+  for (int a = 0; a < argc; a++) {
+    if (!strcmp(argv[a], "-options_file") && a + 1 < argc) files[nfiles++] = argv[++a];
+    else argv2[argc2++] = argv[a];
+  }
+  argv2[argc2] = NULL;
+  PetscCall(PetscInitialize(&argc2, &argv2, NULL, help));
   PetscCall(PetscPushErrorHandler(NessAppErrorHandler, NULL));
-  ierr = Run(&conv);
+  ierr = InsertScenarioFiles(nfiles, files, &argc2, &argv2);
+  if (!ierr) ierr = Run(&conv);
   PetscCall(PetscPopErrorHandler());
+  free(files);
+  free(argv2);
   if (ierr) {
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: error: %s\n", errmsg));
+    if (reading) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: error: scenario file '%s' (-options_file): %s\n", reading, errmsg));
+    else PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: error: %s\n", errmsg));
     PetscCall(PetscFinalize());
     return 1;
   }
