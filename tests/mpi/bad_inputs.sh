@@ -52,27 +52,14 @@ RUN_NESS="$WORK/bin/ness"
 KNOWN_FAILURES=" "
 SKIP_LIST=" $(printf '%s' "${NESS_BAD_INPUT_KNOWN_FAILURES:-}" | tr ',' ' ') "
 
-passed=0
-failed=0
 skipped=0
 for name in $SKIP_LIST; do
   if [[ "$KNOWN_FAILURES" != *" $name "* ]]; then
     echo "note: NESS_BAD_INPUT_KNOWN_FAILURES lists '$name', which is not a known failure: it is run anyway"
   fi
 done
-failed_names=()
-
-pass() {
-  passed=$((passed + 1))
-  echo "PASS  $1"
-}
-
-# fail NAME [DETAIL]
-fail() {
-  failed=$((failed + 1))
-  failed_names+=("$1")
-  echo "FAIL  $1${2:+ $2}"
-}
+# shellcheck source=tests/mpi/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # show_log LOG: the run's output, indented (lines cut at 240 characters), for a failure report
 show_log() {

@@ -25,26 +25,10 @@ RANKS=(1 2 3)
 RTOL=1e-8
 TIME_LIMIT=120
 
-passed=0
-failed=0
-failed_names=()
 
-pass() {
-  passed=$((passed + 1))
-  echo "PASS  $1"
-}
+# shellcheck source=tests/mpi/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# fail NAME [DETAIL]
-fail() {
-  failed=$((failed + 1))
-  failed_names+=("$1")
-  echo "FAIL  $1${2:+ $2}"
-}
-
-# indent FILE: show a file's content, indented (lines cut at 240 characters)
-indent() {
-  cut -c 1-240 "$1" | sed -e 's/^/      | /' | head -n 60
-}
 
 if [ ! -x "$NESS" ]; then
   echo "ranks: $NESS not found or not executable (build first)" >&2

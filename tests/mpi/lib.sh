@@ -1,0 +1,23 @@
+# Shared helpers of the MPI test scripts (sourced): counters and PASS/FAIL lines.
+# shellcheck shell=bash
+passed=0
+failed=0
+failed_names=()
+
+pass() {
+  passed=$((passed + 1))
+  echo "PASS  $1"
+}
+
+# fail NAME [DETAIL]
+fail() {
+  failed=$((failed + 1))
+  # shellcheck disable=SC2034 # read by the sourcing script
+  failed_names+=("$1")
+  echo "FAIL  $1${2:+ $2}"
+}
+
+# indent FILE: show a file's content, indented (lines cut at 240 characters)
+indent() {
+  cut -c 1-240 "$1" | sed -e 's/^/      | /' | head -n 60
+}
