@@ -317,6 +317,7 @@ PetscErrorCode NessWriteOutput(Ness ness)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
   PetscCheck(ness->setupcalled, comm, PETSC_ERR_ORDER, "Call NessSolve() before NessWriteOutput()");
+  if (!ness->write_output) PetscFunctionReturn(0);
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogEventBegin(NESS_Output, ness, 0, 0, 0));
   PetscCall(MakeOutputDir(comm, ness->outdir));

@@ -175,6 +175,8 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   PetscCall(TSSetMaxTime(ness->ts, 1e30));
   PetscCall(TSSetExactFinalTime(ness->ts, TS_EXACTFINALTIME_STEPOVER));
   PetscCall(TSSetMaxSNESFailures(ness->ts, -1));
+  /* a rejected pseudo-time step ends the marching; the Newton finish and its converged reason decide */
+  PetscCall(TSSetErrorIfStepFails(ness->ts, PETSC_FALSE));
   PetscCall(TSPseudoSetTimeStepIncrement(ness->ts, 1.5));
   PetscCall(TSGetSNES(ness->ts, &tsnes));
   PetscCall(SNESSetType(tsnes, SNESNEWTONLS));
