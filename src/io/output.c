@@ -81,8 +81,6 @@ static PetscErrorCode ViewNatural(Ness ness, PetscViewer viewer, const char name
   PetscCall(VecScatterBegin(sc, src, dst, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecScatterEnd(sc, src, dst, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(PetscObjectSetName((PetscObject)dst, name));
-  if (bs < 0) { /* not used */
-  }
   PetscCall(VecView(dst, viewer));
   PetscCall(VecScatterDestroy(&sc));
   PetscCall(ISDestroy(&to));

@@ -39,13 +39,9 @@ if [ ! -x "$NESS" ]; then
   exit 1
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ness_bad_inputs.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT
-
-# Run a private copy of the program: others may relink BUILD_DIR/ness while the tests run.
-# (Reported commands name BUILD_DIR/ness.)
-mkdir -p "$WORK/bin" && cp "$NESS" "$WORK/bin/ness" || exit 2
-RUN_NESS="$WORK/bin/ness"
+# shellcheck source=tests/mpi/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+make_workdir bad_inputs
 
 # Cases that currently misbehave (see the KNOWN FAILURE comments at each case). They can be skipped
 # through NESS_BAD_INPUT_KNOWN_FAILURES until the C code is fixed; then remove them from this list.
@@ -58,8 +54,6 @@ for name in $SKIP_LIST; do
     echo "note: NESS_BAD_INPUT_KNOWN_FAILURES lists '$name', which is not a known failure: it is run anyway"
   fi
 done
-# shellcheck source=tests/mpi/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # show_log LOG: the run's output, indented (lines cut at 240 characters), for a failure report
 show_log() {

@@ -51,13 +51,7 @@ if [ -z "$PY" ]; then
   exit 1
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ness_ranks.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT
-
-# Run a private copy of the program: others may relink BUILD_DIR/ness while the tests run.
-# (Reported commands name BUILD_DIR/ness.)
-mkdir -p "$WORK/bin" && cp "$NESS" "$WORK/bin/ness" || exit 2
-RUN_NESS="$WORK/bin/ness"
+make_workdir ranks
 
 cat >"$WORK/compare_h5.py" <<'EOF'
 """compare_h5.py A.h5 B.h5 RTOL: /fields/* and /geometry/vertices within RTOL (relative to max |A|),
