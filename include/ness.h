@@ -25,6 +25,7 @@ PETSC_EXTERN PetscErrorCode NessSolve(Ness);
 PETSC_EXTERN PetscErrorCode NessView(Ness, PetscViewer);
 PETSC_EXTERN PetscErrorCode NessViewFromOptions(Ness, PetscObject, const char[]);
 PETSC_EXTERN PetscErrorCode NessWriteOutput(Ness);
+PETSC_EXTERN PetscErrorCode NessRelax(Ness);
 PETSC_EXTERN PetscErrorCode NessDestroy(Ness *);
 
 /* Accessors (borrowed references: do not destroy) */
@@ -44,6 +45,23 @@ PETSC_EXTERN PetscErrorCode NessGetElectrodeCurrent(Ness, PetscInt, PetscReal *)
 PETSC_EXTERN PetscErrorCode NessGetElectrodeArea(Ness, PetscInt, PetscReal *);
 PETSC_EXTERN PetscErrorCode NessSetElectrodePotential(Ness, PetscInt, PetscReal);
 PETSC_EXTERN PetscErrorCode NessGetElectrodePotential(Ness, PetscInt, PetscReal *);
+/* Electrode kinetics laws. A law returns the current density i (A/m^2, anodic positive) of one reaction and its
+   derivatives di/deta (A/(m^2 V)) and di/da[j] (A/m^2) from the state below; select it per reaction with
+   -ness_reaction_<r>_kinetics <name>. Built in: butler_volmer (default), tafel_anodic, tafel_cathodic, linear. */
+typedef struct {
+  PetscInt         ns;                      /* number of species */
+  const PetscReal *a;                       /* activities c_j/c_ref,j at the electrode vertex */
+  const PetscReal *nu;                      /* stoichiometry of the oxidation Red -> Ox + n e- (produced > 0) */
+  const PetscReal *p, *q;                   /* anodic and cathodic reaction orders */
+  PetscReal        eta;                     /* overpotential E_s - phi - E_eq, V */
+  PetscReal        f;                       /* F/(RT), 1/V */
+  PetscReal        n, i0, alpha_a, alpha_c; /* electrons, exchange current density (A/m^2), transfer coefficients */
+  PetscInt         nparam;                  /* extra parameters of the law (-ness_reaction_<r>_params) */
+  const PetscReal *param;
+} NessKineticsInput;
+typedef PetscErrorCode (*NessKineticsFn)(const NessKineticsInput *, PetscReal *, PetscReal *, PetscReal[]);
+PETSC_EXTERN PetscErrorCode NessKineticsRegister(const char[], NessKineticsFn);
+
 /* Thermal voltage RT/F in V */
 PETSC_EXTERN PetscErrorCode NessGetThermalVoltage(Ness, PetscReal *);
 /* Vertex fields in physical units: a Vec on the vertex DM (one value per vertex), field = species index,

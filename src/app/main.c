@@ -77,6 +77,11 @@ static PetscErrorCode Run(PetscBool *conv)
   PetscCall(NessWriteOutput(ness));
   PetscCall(Report(ness));
   PetscCall(NessGetConverged(ness, conv));
+  {
+    PetscBool relax = PETSC_FALSE;
+    PetscCall(PetscOptionsGetBool(NULL, NULL, "-ness_transient", &relax, NULL));
+    if (relax && *conv) PetscCall(NessRelax(ness));
+  }
   if (!*conv)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: the steady state was not reached; summary.json records converged: false and no solution file was written.\n  Try more pseudo-time steps (-ness_pseudo_max_steps), a smaller first step "
                                             "(-ness_pseudo_dt), or watch -pseudo_ts_monitor -snes_monitor.\n"));

@@ -223,3 +223,79 @@ void NessButlerVolmer(PetscInt ns, const PetscReal a[], const PetscReal p[], con
   *r = Pa * Ea - Pc * Ec;
   if (drdx) *drdx = n * (alpha_a * Pa * dEa + alpha_c * Pc * dEc);
 }
+
+/* Order of species j in the forward (sign = -1: reactants, nu < 0) or backward (sign = +1: products) product */
+static inline PetscReal MassActionOrder(PetscReal nu, PetscReal sign)
+{
+  return PetscMax(sign * nu, 0.0);
+}
+
+/* P = prod_j c_j^{o_j}, o_j = MassActionOrder(nu_j, sign), and dP[j] = dP/dc_j by prefix/suffix products (no division
+   by c_j). ns <= NESS_BV_NS_STACK. */
+static inline PetscReal StoichProduct(PetscInt ns, const PetscReal c[], const PetscReal nu[], PetscReal sign, PetscReal dP[])
+{
+  PetscReal f[NESS_BV_NS_STACK], df[NESS_BV_NS_STACK], P = 1.0, suffix = 1.0;
+  PetscInt  j;
+
+  for (j = 0; j < ns; j++) {
+    const PetscReal o = MassActionOrder(nu[j], sign);
+
+    if (o != 0) f[j] = NessPowReg(c[j], o, &df[j]);
+    else {
+      f[j]  = 1.0;
+      df[j] = 0.0;
+    }
+    dP[j] = P;
+    P *= f[j];
+  }
+  for (j = ns - 1; j >= 0; j--) {
+    dP[j] *= suffix * df[j];
+    suffix *= f[j];
+  }
+  return P;
+}
+
+/* Any ns without scratch: the product, and dP/dc_j for one j (j < 0: product only) by recomputation */
+static PetscReal StoichProductRecompute(PetscInt ns, const PetscReal c[], const PetscReal nu[], PetscReal sign, PetscInt j)
+{
+  PetscReal P = 1.0;
+  PetscInt  i;
+
+  if (j >= 0) {
+    const PetscReal o = MassActionOrder(nu[j], sign);
+    PetscReal       d;
+
+    if (o == 0) return 0.0;
+    (void)NessPowReg(c[j], o, &d);
+    if (d == 0) return 0.0;
+    P = d;
+  }
+  for (i = 0; i < ns; i++) {
+    const PetscReal o = MassActionOrder(nu[i], sign);
+
+    if (i != j && o != 0) P *= NessPowReg(c[i], o, NULL);
+  }
+  return P;
+}
+
+void NessMassAction(PetscInt ns, const PetscReal c[], const PetscReal nu[], PetscReal kf, PetscReal kb, PetscReal *R, PetscReal *Rf, PetscReal *Rb, PetscReal dR[])
+{
+  PetscReal Pf, Pb;
+  PetscInt  j;
+
+  if (dR && ns <= NESS_BV_NS_STACK) {
+    PetscReal dPf[NESS_BV_NS_STACK], dPb[NESS_BV_NS_STACK];
+
+    Pf = StoichProduct(ns, c, nu, -1.0, dPf);
+    Pb = StoichProduct(ns, c, nu, 1.0, dPb);
+    for (j = 0; j < ns; j++) dR[j] = kf * dPf[j] - kb * dPb[j];
+  } else {
+    Pf = StoichProductRecompute(ns, c, nu, -1.0, -1);
+    Pb = StoichProductRecompute(ns, c, nu, 1.0, -1);
+    if (dR)
+      for (j = 0; j < ns; j++) dR[j] = kf * StoichProductRecompute(ns, c, nu, -1.0, j) - kb * StoichProductRecompute(ns, c, nu, 1.0, j);
+  }
+  if (R) *R = kf * Pf - kb * Pb;
+  if (Rf) *Rf = kf * Pf;
+  if (Rb) *Rb = kb * Pb;
+}

@@ -1,36 +1,136 @@
-/* Residual and Jacobian of the box-method Nernst-Planck-Poisson system with Butler-Volmer electrodes.
-   Unknowns per vertex: c_i/c0 (i < ns) and psi = f phi. Rows are scaled to O(1): species rows by
-   1/(D0 c0 L^(d-2)), the Poisson row by f/(eps L^(d-2)). Geometry comes precomputed from NessGeometrySetUp. */
+/* Residual and Jacobian of the box method for the three transport models, with electrode kinetics, bulk
+   mass-action reactions, advection and manufactured-solution sources.
+
+   Every term is computed in the FULL row space of a vertex: nF = ns + 1 slots, the ns species balances (mol/s,
+   scaled by 1/(D0 c0 L^(edim-2))) and one potential slot (pnp: Poisson, scaled by f/(eps L^(edim-2)); secondary:
+   charge balance in species units). It is then projected onto the model's reduced rows:
+     pnp:            rows = the ns species, then Poisson
+     electroneutral: rows = the kept species, then charge conservation sum_i z_i (species row i)
+     secondary:      one row, the charge balance (kappa grad phi, electrode currents)
+   and the Jacobian columns are mapped through the full state c = cfix + P u, psi = u_nu (NessModelSetUp).
+   Geometry comes precomputed from NessGeometrySetUp. */
 #include <ness/private/nessimpl.h>
 #include <ness/private/kernels.h>
 
-/* Current density (A/m^2) of reaction k of electrode el at a vertex with dofs u, its derivatives with respect to
-   psi and to the scaled concentrations, and the overpotential (V). */
-PetscErrorCode NessElectrodeRate(Ness ness, const NessElectrode *el, PetscInt k, const PetscScalar *u, PetscReal *i, PetscReal *di_dpsi, PetscReal di_dc[], PetscReal *eta)
+#define NF_MAX (NESS_MAX_SPECIES + 1)
+
+#define VertexState NessVertexState
+
+/*
+  NessFullState - full scaled state (c_i/c0 for all species, then psi) of n vertices from an array of reduced
+  dofs; *uf is allocated (PetscFree it)
+*/
+PetscErrorCode NessFullState(Ness ness, const PetscScalar u[], PetscInt n, PetscScalar **uf)
+{
+  const PetscInt nF = ness->ns + 1, nf = ness->nf;
+  PetscReal      c[NESS_MAX_SPECIES], psi;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(n * nF + 1, uf));
+  for (PetscInt v = 0; v < n; v++) {
+    VertexState(ness, &u[v * nf], c, &psi);
+    for (PetscInt i = 0; i < ness->ns; i++) (*uf)[v * nF + i] = c[i];
+    (*uf)[v * nF + ness->ns] = psi;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Current density (A/m^2) of reaction k of electrode el at a vertex with FULL scaled state uf, its derivatives
+   with respect to psi and to the scaled concentrations, and the overpotential (V). di/dE_s = -f di/dpsi. */
+PetscErrorCode NessElectrodeRate(Ness ness, const NessElectrode *el, PetscInt k, const PetscScalar *uf, PetscReal *i, PetscReal *di_dpsi, PetscReal di_dc[], PetscReal *eta)
 {
   const NessReaction *rx = &ness->rx[el->react[k]];
-  PetscReal           a[NESS_MAX_SPECIES], drda[NESS_MAX_SPECIES], x, r, drdx;
+  PetscReal           a[NESS_MAX_SPECIES], da[NESS_MAX_SPECIES], e, de;
   PetscInt            ns = ness->ns;
 
   PetscFunctionBeginHot;
-  for (PetscInt j = 0; j < ns; j++) a[j] = PetscRealPart(u[j]) * ness->c0 / ness->sp[j].cref;
-  x = ness->f * (el->Es - rx->Eeq) - PetscRealPart(u[ns]);
-  NessButlerVolmer(ns, a, rx->p, rx->q, rx->alpha_a, rx->alpha_c, rx->n, x, &r, &drdx, drda);
-  *i = rx->i0 * r;
-  if (di_dpsi) *di_dpsi = -rx->i0 * drdx;
+  for (PetscInt j = 0; j < ns; j++) a[j] = PetscRealPart(uf[j]) * ness->c0 / ness->sp[j].cref;
+  e = el->Es - rx->Eeq - PetscRealPart(uf[ns]) / ness->f;
+  PetscCall(NessReactionRate(ness, rx, a, e, i, &de, da));
+  if (di_dpsi) *di_dpsi = -de / ness->f;
   if (di_dc)
-    for (PetscInt j = 0; j < ns; j++) di_dc[j] = rx->i0 * drda[j] * ness->c0 / ness->sp[j].cref;
-  if (eta) *eta = x / ness->f;
+    for (PetscInt j = 0; j < ns; j++) di_dc[j] = da[j] * ness->c0 / ness->sp[j].cref;
+  if (eta) *eta = e;
   PetscFunctionReturn(0);
+}
+
+/* reduced row r as a combination of full slots: coefficients q[0..ns] */
+static inline void RowCoefficients(Ness ness, PetscInt r, PetscReal q[])
+{
+  const PetscInt ns = ness->ns;
+  for (PetscInt k = 0; k <= ns; k++) q[k] = 0.0;
+  if (r < ness->nu) q[ness->kept[r]] = 1.0;
+  else {
+    q[ns] = 1.0;
+    if (ness->model == NESS_MODEL_ELECTRONEUTRAL)
+      for (PetscInt i = 0; i < ns; i++) q[i] = ness->sp[i].z;
+  }
+}
+
+/* Fr[r] = sum_k Q_rk Rf[k] for one vertex */
+static inline void ProjectResidual(Ness ness, const PetscReal Rf[], PetscReal Fr[])
+{
+  const PetscInt nf = ness->nf, ns = ness->ns;
+  if (ness->model == NESS_MODEL_PNP) {
+    for (PetscInt k = 0; k <= ns; k++) Fr[k] = Rf[k];
+    return;
+  }
+  for (PetscInt r = 0; r < nf; r++) {
+    PetscReal q[NF_MAX], s = 0.0;
+    RowCoefficients(ness, r, q);
+    for (PetscInt k = 0; k <= ns; k++) s += q[k] * Rf[k];
+    Fr[r] = s;
+  }
+}
+
+/* Jr = Q Jf Pt for a block of nb vertices (full blocks nb*nF square, reduced nb*nf square, row-major) */
+static void ProjectJacobian(Ness ness, PetscInt nb, const PetscReal Jf[], PetscScalar Jr[])
+{
+  const PetscInt nf = ness->nf, ns = ness->ns, nF = ns + 1, mF = nb * nF, mr = nb * nf;
+  PetscReal      T[2 * NF_MAX * 2 * NF_MAX];
+
+  if (ness->model == NESS_MODEL_PNP) {
+    for (PetscInt i = 0; i < mF * mF; i++) Jr[i] = Jf[i];
+    return;
+  }
+  /* T = Jf Pt: (mF x mr); column (b, j) of the reduced dofs of vertex b */
+  for (PetscInt a = 0; a < mF; a++)
+    for (PetscInt b = 0; b < nb; b++)
+      for (PetscInt j = 0; j < nf; j++) {
+        PetscReal s = 0.0;
+        if (j < ness->nu)
+          for (PetscInt k = 0; k < ns; k++) s += Jf[a * mF + b * nF + k] * ness->P[k][j];
+        else s = Jf[a * mF + b * nF + ns];
+        T[a * mr + b * nf + j] = s;
+      }
+  for (PetscInt b = 0; b < nb; b++)
+    for (PetscInt r = 0; r < nf; r++) {
+      PetscReal q[NF_MAX];
+      RowCoefficients(ness, r, q);
+      for (PetscInt col = 0; col < mr; col++) {
+        PetscReal s = 0.0;
+        for (PetscInt k = 0; k < nF; k++)
+          if (q[k] != 0.0) s += q[k] * T[(b * nF + k) * mr + col];
+        Jr[(b * nf + r) * mr + col] = s;
+      }
+    }
+}
+
+/* edge Peclet argument of species i (see NessSGFlux) */
+static inline PetscReal EdgePe(Ness ness, PetscInt e, PetscInt i)
+{
+  return ness->g.eadv ? -ness->g.eadv[e] * ness->D0 / ness->sp[i].D : 0.0;
 }
 
 PetscErrorCode NessResidualLocal(Ness ness, Vec Uloc, Vec Udotloc, PetscReal unused, Vec Floc)
 {
   const NessGeom    *g  = &ness->g;
-  const PetscInt     ns = ness->ns, nf = ness->nf;
-  const PetscScalar *u, *ud            = NULL;
+  const PetscInt     ns = ness->ns, nf = ness->nf, nF = ns + 1, nu = ness->nu;
+  const PetscBool    pnp = ness->model == NESS_MODEL_PNP ? PETSC_TRUE : PETSC_FALSE, sec = ness->model == NESS_MODEL_SECONDARY ? PETSC_TRUE : PETSC_FALSE;
+  const PetscScalar *u, *ud                                                              = NULL;
   PetscScalar       *F;
   const PetscReal    Nscale = ness->L / (ness->D0 * ness->c0 * NESS_FARADAY);
+  const PetscReal    Rscale = ness->L * ness->L / (ness->D0 * ness->c0); /* bulk rates, mol/(m^3 s), into species rows */
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NESS_Residual, ness, 0, 0, 0));
@@ -39,63 +139,111 @@ PetscErrorCode NessResidualLocal(Ness ness, Vec Uloc, Vec Udotloc, PetscReal unu
   if (Udotloc) PetscCall(VecGetArrayRead(Udotloc, &ud));
   PetscCall(VecGetArray(Floc, &F));
   for (PetscInt e = 0; e < g->nedge; e++) {
-    const PetscInt     K = g->eK[e], L = g->eL[e];
-    const PetscScalar *uK = &u[K * nf], *uL = &u[L * nf];
-    const PetscReal    gam = g->egamma[e];
-    const PetscBool    dK = g->dirichlet[K], dL = g->dirichlet[L];
-    for (PetscInt i = 0; i < ns; i++) {
-      PetscReal J;
-      NessSGFlux(ness->sp[i].z, 0.0, PetscRealPart(uK[i]), PetscRealPart(uL[i]), PetscRealPart(uK[ns]), PetscRealPart(uL[ns]), &J, NULL);
-      J *= gam * ness->sp[i].D / ness->D0;
-      if (!dK) F[K * nf + i] += J;
-      if (!dL) F[L * nf + i] -= J;
-    }
-    {
-      PetscReal Jp = gam * PetscRealPart(uK[ns] - uL[ns]);
-      if (!dK && !g->phidir[K]) F[K * nf + ns] += Jp;
-      if (!dL && !g->phidir[L]) F[L * nf + ns] -= Jp;
-    }
+    const PetscInt  K = g->eK[e], L = g->eL[e];
+    const PetscReal gam = g->egamma[e];
+    PetscReal       cK[NESS_MAX_SPECIES], cL[NESS_MAX_SPECIES], psiK, psiL, Rf[NF_MAX], Fr[NF_MAX];
+    VertexState(ness, &u[K * nf], cK, &psiK);
+    VertexState(ness, &u[L * nf], cL, &psiL);
+    if (!sec)
+      for (PetscInt i = 0; i < ns; i++) {
+        PetscReal J;
+        NessSGFlux(ness->sp[i].z, EdgePe(ness, e, i), cK[i], cL[i], psiK, psiL, &J, NULL);
+        Rf[i] = J * gam * ness->sp[i].D / ness->D0;
+      }
+    else
+      for (PetscInt i = 0; i < ns; i++) Rf[i] = 0.0;
+    Rf[ns] = gam * (pnp ? 1.0 : (sec ? ness->kappa_s : 0.0)) * (psiK - psiL);
+    ProjectResidual(ness, Rf, Fr);
+    if (!g->dirichlet[K])
+      for (PetscInt r = 0; r < nf; r++)
+        if (r < nu || !g->phidir[K]) F[K * nf + r] += Fr[r];
+    if (!g->dirichlet[L])
+      for (PetscInt r = 0; r < nf; r++)
+        if (r < nu || !g->phidir[L]) F[L * nf + r] -= Fr[r];
   }
   for (PetscInt k = 0; k < g->nvown; k++) {
     const PetscInt     v  = g->vown[k];
     const PetscScalar *uv = &u[v * nf];
     PetscScalar       *Fv = &F[v * nf];
+    PetscReal          c[NESS_MAX_SPECIES], psi, Rf[NF_MAX], Fr[NF_MAX];
     if (g->dirichlet[v]) {
-      for (PetscInt i = 0; i < ns; i++) Fv[i] = uv[i] - ness->sp[i].cbulk / ness->c0;
-      Fv[ns] = uv[ns];
+      for (PetscInt r = 0; r < nu; r++) Fv[r] = uv[r] - ness->sp[ness->kept[r]].cbulk / ness->c0;
+      Fv[nu] = uv[nu];
       continue;
     }
-    if (ud)
-      for (PetscInt i = 0; i < ns; i++) Fv[i] += g->vol[v] * ud[v * nf + i];
-    if (ness->srcv)
-      for (PetscInt i = 0; i < ns; i++) Fv[i] -= g->vol[v] * ness->srcv[k * nf + i];
+    VertexState(ness, uv, c, &psi);
+    for (PetscInt i = 0; i <= ns; i++) Rf[i] = 0.0;
+    if (ud && !sec)
+      for (PetscInt i = 0; i < ns; i++) {
+        PetscReal dc = 0.0;
+        for (PetscInt j = 0; j < nu; j++) dc += ness->P[i][j] * PetscRealPart(ud[v * nf + j]);
+        Rf[i] += g->vol[v] * dc;
+      }
+    if (ness->srcv) {
+      for (PetscInt i = 0; i < ns; i++) Rf[i] -= g->vol[v] * ness->srcv[k * nF + i];
+      if (pnp) Rf[ns] -= g->vol[v] * ness->srcv[k * nF + ns];
+    }
+    if (ness->nbr) {
+      PetscReal cp[NESS_MAX_SPECIES];
+      for (PetscInt i = 0; i < ns; i++) cp[i] = c[i] * ness->c0;
+      for (PetscInt r = 0; r < ness->nbr; r++) {
+        const NessBulkReaction *br = &ness->br[r];
+        PetscReal               R;
+        NessMassAction(ns, cp, br->nu, br->kf, br->kb, &R, NULL, NULL, NULL);
+        for (PetscInt i = 0; i < ns; i++) Rf[i] -= g->vol[v] * Rscale * br->nu[i] * R;
+      }
+    }
+    if (pnp && !g->phidir[v]) {
+      PetscReal q = 0.0;
+      for (PetscInt i = 0; i < ns; i++) q += ness->sp[i].z * c[i];
+      Rf[ns] -= ness->Lambda * g->vol[v] * q;
+    }
+    ProjectResidual(ness, Rf, Fr);
+    for (PetscInt r = 0; r < nf; r++) Fv[r] += Fr[r];
     if (g->phidir[v]) {
       const NessElectrode *el = &ness->el[g->phidir[v] - 1];
       Fv[ns]                  = uv[ns] - ness->f * (el->Es - el->Epzc);
-    } else {
-      PetscReal q = 0.0;
-      for (PetscInt i = 0; i < ns; i++) q += ness->sp[i].z * PetscRealPart(uv[i]);
-      Fv[ns] -= ness->Lambda * g->vol[v] * q;
-      if (ness->srcv) Fv[ns] -= g->vol[v] * ness->srcv[k * nf + ns];
     }
   }
   for (PetscInt k = 0; k < g->nev; k++) {
     const PetscInt       v  = g->evv[k];
     const NessElectrode *el = &ness->el[g->eve[k]];
     const PetscReal      A  = g->eva[k];
-    const PetscScalar   *uv = &u[v * nf];
+    PetscScalar          uf[NF_MAX];
+    PetscReal            c[NESS_MAX_SPECIES], psi, Rf[NF_MAX], Fr[NF_MAX];
     if (g->dirichlet[v]) continue;
+    VertexState(ness, &u[v * nf], c, &psi);
+    for (PetscInt i = 0; i < ns; i++) uf[i] = c[i];
+    uf[ns] = psi;
+    for (PetscInt i = 0; i <= ns; i++) Rf[i] = 0.0;
     for (PetscInt r = 0; r < el->nreact; r++) {
       const NessReaction *rx = &ness->rx[el->react[r]];
       PetscReal           i;
-      PetscCall(NessElectrodeRate(ness, el, r, uv, &i, NULL, NULL, NULL));
-      for (PetscInt s = 0; s < ns; s++)
-        if (rx->nu[s] != 0.0) F[v * nf + s] -= A * Nscale * rx->nu[s] * i / rx->n;
+      PetscCall(NessElectrodeRate(ness, el, r, uf, &i, NULL, NULL, NULL));
+      if (sec) Rf[ns] -= A * Nscale * i;
+      else
+        for (PetscInt s = 0; s < ns; s++)
+          if (rx->nu[s] != 0.0) Rf[s] -= A * Nscale * rx->nu[s] * i / rx->n;
     }
-    if (el->phibc == NESS_PHI_STERN && !g->phidir[v]) {
+    if (pnp && el->phibc == NESS_PHI_STERN && !g->phidir[v]) {
       const PetscReal kS = el->Cs * ness->L / (ness->epsr * NESS_EPS0);
-      F[v * nf + ns] -= A * kS * (ness->f * (el->Es - el->Epzc) - PetscRealPart(uv[ns]));
+      Rf[ns] -= A * kS * (ness->f * (el->Es - el->Epzc) - psi);
     }
+    ProjectResidual(ness, Rf, Fr);
+    for (PetscInt r = 0; r < nf; r++)
+      if (r < nu || !g->phidir[v]) F[v * nf + r] += Fr[r];
+  }
+  for (PetscInt k = 0; k < g->nout; k++) {
+    /* outflow boundaries: fluid leaves with the vertex composition (enters with the bulk composition where u.n < 0) */
+    const PetscInt v = g->outv[k];
+    PetscReal      c[NESS_MAX_SPECIES], psi, Rf[NF_MAX], Fr[NF_MAX];
+    if (g->dirichlet[v] || sec) continue;
+    VertexState(ness, &u[v * nf], c, &psi);
+    for (PetscInt i = 0; i < ns; i++) Rf[i] = g->outq[k] * (g->outq[k] > 0 ? c[i] : ness->sp[i].cbulk / ness->c0);
+    Rf[ns] = 0.0;
+    ProjectResidual(ness, Rf, Fr);
+    for (PetscInt r = 0; r < nf; r++)
+      if (r < nu || !g->phidir[v]) F[v * nf + r] += Fr[r];
   }
   PetscCall(VecRestoreArray(Floc, &F));
   if (Udotloc) PetscCall(VecRestoreArrayRead(Udotloc, &ud));
@@ -108,96 +256,128 @@ PetscErrorCode NessResidualLocal(Ness ness, Vec Uloc, Vec Udotloc, PetscReal unu
 PetscErrorCode NessJacobianLocal(Ness ness, Vec Uloc, PetscReal shift, Mat Jac)
 {
   const NessGeom    *g  = &ness->g;
-  const PetscInt     ns = ness->ns, nf = ness->nf, n2 = 2 * nf;
+  const PetscInt     ns = ness->ns, nf = ness->nf, nF = ns + 1, nu = ness->nu, n2 = 2 * nf, m2 = 2 * nF;
+  const PetscBool    pnp = ness->model == NESS_MODEL_PNP ? PETSC_TRUE : PETSC_FALSE, sec = ness->model == NESS_MODEL_SECONDARY ? PETSC_TRUE : PETSC_FALSE;
   const PetscScalar *u;
-  PetscScalar        Jb[4 * (NESS_MAX_SPECIES + 1) * (NESS_MAX_SPECIES + 1)];
-  PetscInt           rows[2 * (NESS_MAX_SPECIES + 1)], cols[2 * (NESS_MAX_SPECIES + 1)];
+  PetscReal          Jf[4 * NF_MAX * NF_MAX];
+  PetscScalar        Jb[4 * NF_MAX * NF_MAX];
+  PetscInt           rows[2 * NF_MAX], cols[2 * NF_MAX];
   const PetscReal    Nscale = ness->L / (ness->D0 * ness->c0 * NESS_FARADAY);
+  const PetscReal    Rscale = ness->L * ness->L / (ness->D0 * ness->c0);
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NESS_Jacobian, ness, 0, 0, 0));
   PetscCall(MatZeroEntries(Jac));
   PetscCall(VecGetArrayRead(Uloc, &u));
   for (PetscInt e = 0; e < g->nedge; e++) {
-    const PetscInt     K = g->eK[e], L = g->eL[e];
-    const PetscScalar *uK = &u[K * nf], *uL = &u[L * nf];
-    const PetscReal    gam = g->egamma[e];
-    for (PetscInt i = 0; i < n2 * n2; i++) Jb[i] = 0.0;
+    const PetscInt  K = g->eK[e], L = g->eL[e];
+    const PetscReal gam = g->egamma[e], cp = gam * (pnp ? 1.0 : (sec ? ness->kappa_s : 0.0));
+    PetscReal       cK[NESS_MAX_SPECIES], cL[NESS_MAX_SPECIES], psiK, psiL;
+    VertexState(ness, &u[K * nf], cK, &psiK);
+    VertexState(ness, &u[L * nf], cL, &psiL);
+    for (PetscInt i = 0; i < m2 * m2; i++) Jf[i] = 0.0;
     for (PetscInt i = 0; i < nf; i++) {
-      rows[i]      = g->dirichlet[K] || (i == ns && g->phidir[K]) ? -1 : K * nf + i;
-      rows[nf + i] = g->dirichlet[L] || (i == ns && g->phidir[L]) ? -1 : L * nf + i;
+      rows[i]      = g->dirichlet[K] || (i == nu && g->phidir[K]) ? -1 : K * nf + i;
+      rows[nf + i] = g->dirichlet[L] || (i == nu && g->phidir[L]) ? -1 : L * nf + i;
       cols[i]      = K * nf + i;
       cols[nf + i] = L * nf + i;
     }
-    for (PetscInt i = 0; i < ns; i++) {
-      PetscReal J, dJ[4], c = gam * ness->sp[i].D / ness->D0;
-      NessSGFlux(ness->sp[i].z, 0.0, PetscRealPart(uK[i]), PetscRealPart(uL[i]), PetscRealPart(uK[ns]), PetscRealPart(uL[ns]), &J, dJ);
-      /* row K,i: +c J ; row L,i: -c J */
-      Jb[i * n2 + i]              = c * dJ[0];
-      Jb[i * n2 + nf + i]         = c * dJ[1];
-      Jb[i * n2 + ns]             = c * dJ[2];
-      Jb[i * n2 + nf + ns]        = c * dJ[3];
-      Jb[(nf + i) * n2 + i]       = -c * dJ[0];
-      Jb[(nf + i) * n2 + nf + i]  = -c * dJ[1];
-      Jb[(nf + i) * n2 + ns]      = -c * dJ[2];
-      Jb[(nf + i) * n2 + nf + ns] = -c * dJ[3];
-    }
-    Jb[ns * n2 + ns]             = gam;
-    Jb[ns * n2 + nf + ns]        = -gam;
-    Jb[(nf + ns) * n2 + ns]      = -gam;
-    Jb[(nf + ns) * n2 + nf + ns] = gam;
+    if (!sec)
+      for (PetscInt i = 0; i < ns; i++) {
+        PetscReal J, dJ[4], c = gam * ness->sp[i].D / ness->D0;
+        NessSGFlux(ness->sp[i].z, EdgePe(ness, e, i), cK[i], cL[i], psiK, psiL, &J, dJ);
+        /* full row K,i: +c J ; row L,i: -c J; columns (K,i), (L,i), (K,psi), (L,psi) */
+        Jf[i * m2 + i]              = c * dJ[0];
+        Jf[i * m2 + nF + i]         = c * dJ[1];
+        Jf[i * m2 + ns]             = c * dJ[2];
+        Jf[i * m2 + nF + ns]        = c * dJ[3];
+        Jf[(nF + i) * m2 + i]       = -c * dJ[0];
+        Jf[(nF + i) * m2 + nF + i]  = -c * dJ[1];
+        Jf[(nF + i) * m2 + ns]      = -c * dJ[2];
+        Jf[(nF + i) * m2 + nF + ns] = -c * dJ[3];
+      }
+    Jf[ns * m2 + ns]             = cp;
+    Jf[ns * m2 + nF + ns]        = -cp;
+    Jf[(nF + ns) * m2 + ns]      = -cp;
+    Jf[(nF + ns) * m2 + nF + ns] = cp;
+    ProjectJacobian(ness, 2, Jf, Jb);
     PetscCall(MatSetValuesLocal(Jac, n2, rows, n2, cols, Jb, ADD_VALUES));
   }
   for (PetscInt k = 0; k < g->nvown; k++) {
     const PetscInt v = g->vown[k];
-    PetscInt       r, c;
-    PetscScalar    val;
+    PetscReal      c[NESS_MAX_SPECIES], psi;
+    for (PetscInt i = 0; i < nf; i++) rows[i] = v * nf + i;
     if (g->dirichlet[v]) {
-      for (PetscInt i = 0; i < nf; i++) {
-        r   = v * nf + i;
-        val = 1.0;
-        PetscCall(MatSetValuesLocal(Jac, 1, &r, 1, &r, &val, ADD_VALUES));
-      }
+      for (PetscInt i = 0; i < nf * nf; i++) Jb[i] = 0.0;
+      for (PetscInt i = 0; i < nf; i++) Jb[i * nf + i] = 1.0;
+      PetscCall(MatSetValuesLocal(Jac, nf, rows, nf, rows, Jb, ADD_VALUES));
       continue;
     }
-    if (shift != 0.0)
-      for (PetscInt i = 0; i < ns; i++) {
-        r   = v * nf + i;
-        val = shift * g->vol[v];
-        PetscCall(MatSetValuesLocal(Jac, 1, &r, 1, &r, &val, ADD_VALUES));
+    VertexState(ness, &u[v * nf], c, &psi);
+    for (PetscInt i = 0; i < nF * nF; i++) Jf[i] = 0.0;
+    if (shift != 0.0 && !sec)
+      for (PetscInt i = 0; i < ns; i++) Jf[i * nF + i] += shift * g->vol[v];
+    if (ness->nbr) {
+      PetscReal cp[NESS_MAX_SPECIES], dR[NESS_MAX_SPECIES];
+      for (PetscInt i = 0; i < ns; i++) cp[i] = c[i] * ness->c0;
+      for (PetscInt r = 0; r < ness->nbr; r++) {
+        const NessBulkReaction *br = &ness->br[r];
+        NessMassAction(ns, cp, br->nu, br->kf, br->kb, NULL, NULL, NULL, dR);
+        for (PetscInt i = 0; i < ns; i++) {
+          const PetscReal w = -g->vol[v] * Rscale * ness->c0 * br->nu[i];
+          if (w == 0.0) continue;
+          for (PetscInt j = 0; j < ns; j++) Jf[i * nF + j] += w * dR[j];
+        }
       }
-    r = v * nf + ns;
+    }
+    if (pnp && !g->phidir[v])
+      for (PetscInt i = 0; i < ns; i++) Jf[ns * nF + i] = -ness->Lambda * g->vol[v] * ness->sp[i].z;
+    ProjectJacobian(ness, 1, Jf, Jb);
     if (g->phidir[v]) {
-      val = 1.0;
-      PetscCall(MatSetValuesLocal(Jac, 1, &r, 1, &r, &val, ADD_VALUES));
-    } else
-      for (PetscInt i = 0; i < ns; i++) {
-        c   = v * nf + i;
-        val = -ness->Lambda * g->vol[v] * ness->sp[i].z;
-        if (val != 0.0) PetscCall(MatSetValuesLocal(Jac, 1, &r, 1, &c, &val, ADD_VALUES));
-      }
+      for (PetscInt j = 0; j < nf; j++) Jb[nu * nf + j] = 0.0;
+      Jb[nu * nf + nu] = 1.0;
+    }
+    PetscCall(MatSetValuesLocal(Jac, nf, rows, nf, rows, Jb, ADD_VALUES));
   }
   for (PetscInt k = 0; k < g->nev; k++) {
     const PetscInt       v  = g->evv[k];
     const NessElectrode *el = &ness->el[g->eve[k]];
     const PetscReal      A  = g->eva[k];
-    const PetscScalar   *uv = &u[v * nf];
+    PetscScalar          uf[NF_MAX];
+    PetscReal            c[NESS_MAX_SPECIES], psi;
     if (g->dirichlet[v]) continue;
-    for (PetscInt i = 0; i < nf * nf; i++) Jb[i] = 0.0;
+    VertexState(ness, &u[v * nf], c, &psi);
+    for (PetscInt i = 0; i < ns; i++) uf[i] = c[i];
+    uf[ns] = psi;
+    for (PetscInt i = 0; i < nF * nF; i++) Jf[i] = 0.0;
     for (PetscInt i = 0; i < nf; i++) rows[i] = cols[i] = v * nf + i;
     for (PetscInt r = 0; r < el->nreact; r++) {
       const NessReaction *rx = &ness->rx[el->react[r]];
       PetscReal           i, dipsi, dic[NESS_MAX_SPECIES];
-      PetscCall(NessElectrodeRate(ness, el, r, uv, &i, &dipsi, dic, NULL));
-      for (PetscInt s = 0; s < ns; s++) {
-        PetscReal w;
-        if (rx->nu[s] == 0.0) continue;
-        w = -A * Nscale * rx->nu[s] / rx->n;
-        for (PetscInt j = 0; j < ns; j++) Jb[s * nf + j] += w * dic[j];
-        Jb[s * nf + ns] += w * dipsi;
-      }
+      PetscCall(NessElectrodeRate(ness, el, r, uf, &i, &dipsi, dic, NULL));
+      if (sec) Jf[ns * nF + ns] += -A * Nscale * dipsi;
+      else
+        for (PetscInt s = 0; s < ns; s++) {
+          PetscReal w;
+          if (rx->nu[s] == 0.0) continue;
+          w = -A * Nscale * rx->nu[s] / rx->n;
+          for (PetscInt j = 0; j < ns; j++) Jf[s * nF + j] += w * dic[j];
+          Jf[s * nF + ns] += w * dipsi;
+        }
     }
-    if (el->phibc == NESS_PHI_STERN && !g->phidir[v]) Jb[ns * nf + ns] += A * el->Cs * ness->L / (ness->epsr * NESS_EPS0);
+    if (pnp && el->phibc == NESS_PHI_STERN && !g->phidir[v]) Jf[ns * nF + ns] += A * el->Cs * ness->L / (ness->epsr * NESS_EPS0);
+    ProjectJacobian(ness, 1, Jf, Jb);
+    if (g->phidir[v]) rows[nu] = -1;
+    PetscCall(MatSetValuesLocal(Jac, nf, rows, nf, cols, Jb, ADD_VALUES));
+  }
+  for (PetscInt k = 0; k < g->nout; k++) {
+    const PetscInt v = g->outv[k];
+    if (g->dirichlet[v] || sec || g->outq[k] <= 0) continue;
+    for (PetscInt i = 0; i < nF * nF; i++) Jf[i] = 0.0;
+    for (PetscInt i = 0; i < ns; i++) Jf[i * nF + i] = g->outq[k];
+    for (PetscInt i = 0; i < nf; i++) rows[i] = cols[i] = v * nf + i;
+    ProjectJacobian(ness, 1, Jf, Jb);
+    if (g->phidir[v]) rows[nu] = -1;
     PetscCall(MatSetValuesLocal(Jac, nf, rows, nf, cols, Jb, ADD_VALUES));
   }
   PetscCall(VecRestoreArrayRead(Uloc, &u));

@@ -2,13 +2,14 @@
 #include <ness/private/nessimpl.h>
 
 PetscClassId     NESS_CLASSID;
-PetscLogEvent    NESS_SetUp, NESS_Residual, NESS_Jacobian, NESS_Solve, NESS_Output, NESS_Geometry;
+PetscLogEvent    NESS_SetUp, NESS_Residual, NESS_Jacobian, NESS_Solve, NESS_Output, NESS_Geometry, NESS_Post;
 static PetscBool NessPackageInitialized = PETSC_FALSE;
 
 PetscErrorCode NessFinalizePackage(void)
 {
   PetscFunctionBegin;
   NessPackageInitialized = PETSC_FALSE;
+  PetscCall(NessKineticsFinalize());
   PetscFunctionReturn(0);
 }
 
@@ -26,7 +27,9 @@ PetscErrorCode NessInitializePackage(void)
   PetscCall(PetscLogEventRegister("NessResidual", NESS_CLASSID, &NESS_Residual));
   PetscCall(PetscLogEventRegister("NessJacobian", NESS_CLASSID, &NESS_Jacobian));
   PetscCall(PetscLogEventRegister("NessSolve", NESS_CLASSID, &NESS_Solve));
+  PetscCall(PetscLogEventRegister("NessPost", NESS_CLASSID, &NESS_Post));
   PetscCall(PetscLogEventRegister("NessOutput", NESS_CLASSID, &NESS_Output));
+  PetscCall(NessKineticsRegisterAll());
   PetscCall(PetscRegisterFinalize(NessFinalizePackage));
   PetscFunctionReturn(0);
 }
@@ -53,6 +56,9 @@ PetscErrorCode NessCreate(MPI_Comm comm, Ness *ness)
   n->use_pseudo                           = PETSC_TRUE;
   n->tsdt0                                = 1e-6;
   n->pseudo_max_steps                     = 400;
+  n->cstd                                 = 1000.0;
+  n->tr_growth                            = 1.25;
+  n->tr_max_steps                         = 400;
   PetscCall(PetscStrncpy(n->outdir, "out", sizeof(n->outdir)));
   *ness = n;
   PetscFunctionReturn(0);
@@ -115,6 +121,12 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   }
   PetscCall(PetscOptionsReal("-ness_mesh_scale", "Factor applied to the coordinates of a mesh file (e.g. 1e-3 for a mesh drawn in mm)", "NessSetFromOptions", ness->meshscale, &ness->meshscale, NULL));
   PetscCheck(ness->meshscale > 0, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_scale must be positive, got %g", (double)ness->meshscale);
+  {
+    const char *const coords[] = {"cartesian", "axisymmetric"};
+    PetscInt          ic       = ness->axisym ? 1 : 0;
+    PetscCall(PetscOptionsEList("-ness_coordinates", "Coordinate system: cartesian, or axisymmetric (2D meshes in the (r, z) half plane, r = x >= 0)", "NessSetFromOptions", coords, 2, coords[ic], &ic, NULL));
+    ness->axisym = ic == 1 ? PETSC_TRUE : PETSC_FALSE;
+  }
   PetscCall(PetscOptionsBool("-ness_mesh_simplex", "Simplex box mesh (needs a mesh generator; use Gmsh files instead)", "NessSetFromOptions", ness->simplex, &ness->simplex, NULL));
   /* scales */
   ness->L = 0.0;
@@ -125,6 +137,17 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   PetscCall(PetscOptionsBool("-ness_pseudo", "March with pseudo-transient continuation before the final Newton solve", "NessSolve", ness->use_pseudo, &ness->use_pseudo, NULL));
   PetscCall(PetscOptionsReal("-ness_pseudo_dt", "Initial pseudo-time step (units of L^2/D0)", "NessSolve", ness->tsdt0, &ness->tsdt0, NULL));
   PetscCall(PetscOptionsInt("-ness_pseudo_max_steps", "Maximum pseudo-time steps", "NessSolve", ness->pseudo_max_steps, &ness->pseudo_max_steps, NULL));
+  PetscCall(PetscOptionsReal("-ness_standard_concentration", "Standard concentration c_std of mu = mu0 + RT ln(c/c_std) (mol/m^3)", "NessSetFromOptions", ness->cstd, &ness->cstd, NULL));
+  PetscCheck(ness->cstd > 0, comm, PETSC_ERR_USER_INPUT, "-ness_standard_concentration must be positive, got %g", (double)ness->cstd);
+  PetscCall(PetscOptionsBool("-ness_transient", "After the steady state, switch the drive off (electrodes to the Nernst potential of the bulk) and relax toward equilibrium in time, recording entropy production and free energy", "NessRelax", ness->transient,
+                             &ness->transient, NULL));
+  PetscCall(PetscOptionsReal("-ness_transient_time", "Relaxation end time (s); default 10 L^2/D_min", "NessRelax", ness->tr_time, &ness->tr_time, NULL));
+  PetscCall(PetscOptionsReal("-ness_transient_dt", "First relaxation time step (s); default 1e-6 L^2/D_max", "NessRelax", ness->tr_dt, &ness->tr_dt, NULL));
+  PetscCall(PetscOptionsReal("-ness_transient_growth", "Growth factor of the relaxation time step", "NessRelax", ness->tr_growth, &ness->tr_growth, NULL));
+  PetscCall(PetscOptionsInt("-ness_transient_max_steps", "Maximum relaxation time steps", "NessRelax", ness->tr_max_steps, &ness->tr_max_steps, NULL));
+  PetscCheck(ness->tr_time >= 0 && ness->tr_dt >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_transient_time and -ness_transient_dt must be non-negative, got %g and %g", (double)ness->tr_time, (double)ness->tr_dt);
+  PetscCheck(ness->tr_growth >= 1.0, comm, PETSC_ERR_USER_INPUT, "-ness_transient_growth must be >= 1, got %g", (double)ness->tr_growth);
+  PetscCheck(ness->tr_max_steps > 0, comm, PETSC_ERR_USER_INPUT, "-ness_transient_max_steps must be positive, got %" PetscInt_FMT, ness->tr_max_steps);
   PetscCall(PetscOptionsString("-ness_output_dir", "Output directory", "NessWriteOutput", ness->outdir, ness->outdir, sizeof(ness->outdir), NULL));
   PetscCall(PetscOptionsBool("-ness_output", "Write out/solution.h5, solution.xmf and summary.json", "NessWriteOutput", ness->write_output, &ness->write_output, NULL));
   {
@@ -139,6 +162,21 @@ PetscErrorCode NessSetFromOptions(Ness ness)
     } else PetscCall(PetscStrncpy(ness->scenario, "command-line", sizeof(ness->scenario)));
   }
   PetscCall(PetscOptionsString("-ness_scenario", "Scenario name recorded in the summary", "NessSetFromOptions", ness->scenario, ness->scenario, sizeof(ness->scenario), NULL));
+  /* advection by a given velocity field */
+  PetscCall(PetscOptionsEnum("-ness_velocity_type", "Advection velocity: none, uniform (-ness_velocity), shear u_x = G (y - y_lower) (-ness_velocity_shear_rate) or poiseuille u_x = 4 u_max s (1 - s), s = (y - y_lower)/height (-ness_velocity_max)", "NessSetFromOptions", NessVelocities,
+                             (PetscEnum)ness->vtype, (PetscEnum *)&ness->vtype, NULL));
+  n = 3;
+  PetscCall(PetscOptionsRealArray("-ness_velocity", "Uniform velocity (m/s), one value per dimension", "NessSetFromOptions", ness->vel, &n, &set));
+  PetscCheck(!set || ness->vtype == NESS_VELOCITY_UNIFORM, comm, PETSC_ERR_USER_INPUT, "-ness_velocity needs -ness_velocity_type uniform");
+  PetscCall(PetscOptionsReal("-ness_velocity_shear_rate", "Shear rate G of -ness_velocity_type shear (1/s)", "NessSetFromOptions", ness->shear_rate, &ness->shear_rate, NULL));
+  PetscCall(PetscOptionsReal("-ness_velocity_max", "Centre-line velocity of -ness_velocity_type poiseuille (m/s)", "NessSetFromOptions", ness->vmax, &ness->vmax, NULL));
+  {
+    char list[4096] = "";
+    PetscCall(PetscOptionsString("-ness_outflow_boundaries", "Comma-separated boundary labels where the flow leaves the domain (advective outflow with the local composition)", "NessSetFromOptions", list, list, sizeof(list), NULL));
+    PetscCall(NessSplitList(comm, list, NESS_MAX_BOUNDARIES, ness->outflow, &ness->nout, "-ness_outflow_boundaries"));
+  }
+  PetscCheck(ness->vtype == NESS_VELOCITY_NONE || ness->model != NESS_MODEL_SECONDARY, comm, PETSC_ERR_USER_INPUT, "-ness_velocity_type %s: the secondary model has uniform composition, advection does not enter it", NessVelocities[ness->vtype]);
+  ness->configured = PETSC_TRUE;
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -157,7 +195,7 @@ PetscErrorCode NessSetUp(Ness ness)
   PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
   if (ness->setupcalled) PetscFunctionReturn(0);
   comm = PetscObjectComm((PetscObject)ness);
-  PetscCheck(ness->ns > 0, comm, PETSC_ERR_ORDER, "Call NessSetFromOptions() before NessSetUp()");
+  PetscCheck(ness->configured, comm, PETSC_ERR_ORDER, "Call NessSetFromOptions() before NessSetUp()");
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogEventBegin(NESS_SetUp, ness, 0, 0, 0));
   PetscCall(NessMeshCreate(ness));
@@ -172,10 +210,16 @@ PetscErrorCode NessSetUp(Ness ness)
   }
   ness->D0 = 0.0;
   for (PetscInt i = 0; i < ness->ns; i++) ness->D0 = PetscMax(ness->D0, ness->sp[i].D);
+  if (ness->ns == 0) { /* secondary model from a given conductivity: any positive scales do */
+    ness->c0 = 1.0;
+    ness->D0 = 1e-9;
+  }
   ness->f      = NESS_FARADAY / (NESS_RGAS * ness->T);
   ness->Lambda = ness->L * ness->L * NESS_FARADAY * ness->f * ness->c0 / (ness->epsr * NESS_EPS0);
-  ness->nf     = ness->ns + 1;
+  ness->edim   = ness->dim + (ness->axisym ? 1 : 0);
+  PetscCall(NessModelSetUp(ness)); /* sets nu and nf */
   PetscCall(NessGeometrySetUp(ness));
+  PetscCall(NessAdvectionSetUp(ness));
   if (ness->source) {
     /* volumetric sources at the owned vertices, scaled like the rows they enter */
     Vec                coords;
@@ -214,8 +258,8 @@ PetscErrorCode NessSetUp(Ness ness)
     PetscCall(PetscSectionGetOffset(s, v, &off));
     PetscCheck(off == (v - vStart) * ness->nf, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Unexpected local layout");
   }
-  for (PetscInt i = 0; i < ness->ns; i++) PetscCall(PetscSectionSetComponentName(s, 0, i, ness->sp[i].name));
-  PetscCall(PetscSectionSetComponentName(s, 0, ness->ns, "psi"));
+  for (PetscInt j = 0; j < ness->nu; j++) PetscCall(PetscSectionSetComponentName(s, 0, j, ness->sp[ness->kept[j]].name));
+  PetscCall(PetscSectionSetComponentName(s, 0, ness->nu, "psi"));
   PetscCall(DMSetLocalSection(ness->dm, s));
   PetscCall(PetscSectionDestroy(&s));
   PetscCall(DMSetBasicAdjacency(ness->dm, PETSC_FALSE, PETSC_TRUE));
@@ -252,8 +296,13 @@ PetscErrorCode NessView(Ness ness, PetscViewer viewer)
   if (!iascii) PetscFunctionReturn(0);
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)ness, viewer));
   PetscCall(PetscViewerASCIIPushTab(viewer));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "scenario %s, model pnp\n", ness->scenario));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "scenario %s, model %s, %s coordinates\n", ness->scenario, NessModels[ness->model], ness->axisym ? "axisymmetric" : "cartesian"));
+  if (ness->model == NESS_MODEL_SECONDARY && ness->setupcalled) PetscCall(PetscViewerASCIIPrintf(viewer, "conductivity %g S/m\n", (double)ness->kappa));
+  if (ness->model == NESS_MODEL_ELECTRONEUTRAL && ness->setupcalled) PetscCall(PetscViewerASCIIPrintf(viewer, "species %s eliminated by electroneutrality\n", ness->sp[ness->iel].name));
+  for (PetscInt c = 0; c < ness->ncouple; c++)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "unknown metal potential '%s': %" PetscInt_FMT " electrode(s), total current %g A%s\n", ness->couple[c].name, ness->couple[c].ne, (double)ness->couple[c].target, ness->el[ness->couple[c].el[0]].control == NESS_CONTROL_FLOATING ? " (floating)" : " (galvanostatic)"));
   PetscCall(NessModelView(ness, viewer));
+  PetscCall(NessBulkNetworkView(ness, viewer));
   if (ness->setupcalled) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "mesh: %" PetscInt_FMT "D %s, %" PetscInt_FMT " vertices, %" PetscInt_FMT " cells, %" PetscInt_FMT " unknowns, non-Delaunay edges %" PetscInt_FMT "\n", ness->dim, ness->simplex ? "simplex" : "tensor",
                                      ness->g.nvglobal, ness->g.ncglobal, ness->g.nvglobal * ness->nf, ness->g.nneg));
@@ -284,6 +333,9 @@ PetscErrorCode NessDestroy(Ness *ness)
   PetscCall(SNESDestroy(&(*ness)->snes));
   PetscCall(VecDestroy(&(*ness)->U));
   PetscCall(MatDestroy(&(*ness)->J));
+  PetscCall(MatDestroy(&(*ness)->Jlrc));
+  PetscCall(PetscFree((*ness)->g.eadv));
+  PetscCall(PetscFree2((*ness)->g.outv, (*ness)->g.outq));
   PetscCall(DMDestroy(&(*ness)->dmv));
   PetscCall(DMDestroy(&(*ness)->dm));
   PetscCall(NessGeometryDestroy(&(*ness)->g));
@@ -407,17 +459,19 @@ PetscErrorCode NessGetThermalVoltage(Ness ness, PetscReal *vt)
 PetscErrorCode NessCreateFieldVec(Ness ness, PetscInt field, Vec *fv)
 {
   const PetscScalar *u;
-  PetscScalar       *a;
-  PetscInt           n, nf = ness->nf;
+  PetscScalar       *a, *uf;
+  PetscInt           n, nF = ness->ns + 1;
 
   PetscFunctionBegin;
   PetscCheck(field >= -1 && field < ness->ns, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Field %" PetscInt_FMT " out of range", field);
   PetscCall(DMCreateGlobalVector(ness->dmv, fv));
   PetscCall(VecGetLocalSize(*fv, &n));
   PetscCall(VecGetArrayRead(ness->U, &u));
+  PetscCall(NessFullState(ness, u, n, &uf)); /* owned vertices, global ordering of both DMs */
   PetscCall(VecGetArray(*fv, &a));
-  for (PetscInt i = 0; i < n; i++) a[i] = field < 0 ? u[i * nf + ness->ns] / ness->f : u[i * nf + field] * ness->c0;
+  for (PetscInt i = 0; i < n; i++) a[i] = field < 0 ? uf[i * nF + ness->ns] / ness->f : uf[i * nF + field] * ness->c0;
   PetscCall(VecRestoreArray(*fv, &a));
+  PetscCall(PetscFree(uf));
   PetscCall(VecRestoreArrayRead(ness->U, &u));
   PetscCall(PetscObjectSetName((PetscObject)*fv, field < 0 ? "phi" : ness->sp[field].name));
   PetscFunctionReturn(0);

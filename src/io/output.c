@@ -89,6 +89,54 @@ static PetscErrorCode ViewNatural(Ness ness, PetscViewer viewer, const char name
   PetscFunctionReturn(0);
 }
 
+/* Values on a few items spread over ranks (electrode vertices), keyed by natural vertex number: gathered on rank 0,
+   sorted by key and viewed as one dataset (n x bs), so the file does not depend on the partition. Surface data is
+   small (O(N^((d-1)/d))), so a gather is fine here. */
+static PetscErrorCode ViewGatheredSorted(Ness ness, PetscViewer viewer, const char name[], PetscInt n, const PetscInt key[], PetscInt bs, const PetscReal vals[])
+{
+  MPI_Comm     comm = PetscObjectComm((PetscObject)ness);
+  PetscMPIInt  rank, size, nl = (PetscMPIInt)n, *cnt = NULL, *dsp = NULL, *cntv = NULL, *dspv = NULL;
+  PetscInt    *allkey = NULL, *perm = NULL, ntot = 0;
+  PetscReal   *allval = NULL;
+  Vec          out;
+  PetscScalar *a;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  if (rank == 0) PetscCall(PetscMalloc4(size, &cnt, size, &dsp, size, &cntv, size, &dspv));
+  PetscCallMPI(MPI_Gather(&nl, 1, MPI_INT, cnt, 1, MPI_INT, 0, comm));
+  if (rank == 0) {
+    for (PetscMPIInt r = 0; r < size; r++) {
+      dsp[r]  = (PetscMPIInt)ntot;
+      cntv[r] = cnt[r] * (PetscMPIInt)bs;
+      dspv[r] = (PetscMPIInt)(ntot * bs);
+      ntot += cnt[r];
+    }
+    PetscCall(PetscMalloc3(ntot + 1, &allkey, ntot * bs + 1, &allval, ntot + 1, &perm));
+  }
+  PetscCallMPI(MPI_Gatherv(key, nl, MPIU_INT, allkey, cnt, dsp, MPIU_INT, 0, comm));
+  PetscCallMPI(MPI_Gatherv(vals, nl * (PetscMPIInt)bs, MPIU_REAL, allval, cntv, dspv, MPIU_REAL, 0, comm));
+  PetscCall(VecCreate(comm, &out));
+  PetscCall(VecSetSizes(out, rank == 0 ? ntot * bs : 0, PETSC_DETERMINE));
+  PetscCall(VecSetBlockSize(out, bs));
+  PetscCall(VecSetType(out, VECMPI));
+  if (rank == 0) {
+    for (PetscInt i = 0; i < ntot; i++) perm[i] = i;
+    PetscCall(PetscSortIntWithPermutation(ntot, allkey, perm));
+    PetscCall(VecGetArray(out, &a));
+    for (PetscInt i = 0; i < ntot; i++)
+      for (PetscInt d = 0; d < bs; d++) a[i * bs + d] = allval[perm[i] * bs + d];
+    PetscCall(VecRestoreArray(out, &a));
+    PetscCall(PetscFree3(allkey, allval, perm));
+    PetscCall(PetscFree4(cnt, dsp, cntv, dspv));
+  }
+  PetscCall(PetscObjectSetName((PetscObject)out, name));
+  PetscCall(VecView(out, viewer));
+  PetscCall(VecDestroy(&out));
+  PetscFunctionReturn(0);
+}
+
 static const char *CellTypeName(PetscInt dim, PetscInt nvpc)
 {
   if (dim == 1) return "Polyline";
@@ -96,12 +144,12 @@ static const char *CellTypeName(PetscInt dim, PetscInt nvpc)
   return nvpc == 4 ? "Tetrahedron" : "Hexahedron";
 }
 
-PetscErrorCode NessWriteSolutionHDF5(Ness ness, const char path[])
+PetscErrorCode NessWriteSolutionHDF5(Ness ness, const char path[], NessThermoFields *fld)
 {
   MPI_Comm           comm = PetscObjectComm((PetscObject)ness);
   const NessGeom    *g    = &ness->g;
   PetscViewer        viewer;
-  PetscInt           dim = ness->dim, nf = ness->nf, *natown;
+  PetscInt           dim = ness->dim, nF = ness->ns + 1, *natown;
   PetscReal         *buf;
   Vec                coords;
   const PetscScalar *ca, *u;
@@ -181,28 +229,120 @@ PetscErrorCode NessWriteSolutionHDF5(Ness ness, const char path[])
     PetscCall(DMGetLocalVector(ness->dm, &Ul));
     PetscCall(DMGlobalToLocalBegin(ness->dm, ness->U, INSERT_VALUES, Ul));
     PetscCall(DMGlobalToLocalEnd(ness->dm, ness->U, INSERT_VALUES, Ul));
+    PetscScalar *uf;
     PetscCall(VecGetArrayRead(Ul, &u));
+    PetscCall(NessFullState(ness, u, g->nvloc, &uf)); /* all species, also those eliminated by the model */
     PetscCall(PetscViewerHDF5PushGroup(viewer, "/fields"));
     for (PetscInt i = -1; i < ness->ns; i++) {
       char name[NESS_NAME_LEN + 8];
       for (PetscInt k = 0; k < g->nvown; k++) {
         PetscInt v = g->vown[k];
-        buf[k]     = i < 0 ? PetscRealPart(u[v * nf + ness->ns]) / ness->f : PetscRealPart(u[v * nf + i]) * ness->c0;
+        buf[k]     = i < 0 ? PetscRealPart(uf[v * nF + ness->ns]) / ness->f : PetscRealPart(uf[v * nF + i]) * ness->c0;
       }
       if (i < 0) PetscCall(PetscStrncpy(name, "phi", sizeof(name)));
       else PetscCall(PetscSNPrintf(name, sizeof(name), "c_%s", ness->sp[i].name));
       PetscCall(ViewNatural(ness, viewer, name, g->nvown, natown, 1, g->nvglobal, buf));
     }
-    PetscCall(PetscViewerHDF5PopGroup(viewer));
+    PetscCall(PetscFree(uf));
     PetscCall(VecRestoreArrayRead(Ul, &u));
     PetscCall(DMRestoreLocalVector(ness->dm, &Ul));
+    if (fld) {
+      for (PetscInt i = 0; i < ness->ns; i++) {
+        char name[NESS_NAME_LEN + 8];
+        for (PetscInt k = 0; k < g->nvown; k++) buf[k] = fld->mu[k * ness->ns + i];
+        PetscCall(PetscSNPrintf(name, sizeof(name), "mu_%s", ness->sp[i].name));
+        PetscCall(ViewNatural(ness, viewer, name, g->nvown, natown, 1, g->nvglobal, buf));
+      }
+      PetscCall(ViewNatural(ness, viewer, "entropy_production", g->nvown, natown, 1, g->nvglobal, fld->sigma));
+      if (fld->pH) PetscCall(ViewNatural(ness, viewer, "pH", g->nvown, natown, 1, g->nvglobal, fld->pH));
+    }
+    PetscCall(PetscViewerHDF5PopGroup(viewer));
+  }
+  if (fld) {
+    /* cell fields: gradients of the electrochemical potentials, driving-force magnitudes, ionic current density */
+    PetscReal *cb;
+    PetscInt   nc = g->ncown;
+    PetscCall(PetscMalloc1(nc * dim + 1, &cb));
+    PetscCall(PetscViewerHDF5PushGroup(viewer, "/cell_fields"));
+    for (PetscInt i = 0; i < ness->ns; i++) {
+      char name[NESS_NAME_LEN + 32];
+      for (PetscInt c = 0; c < nc; c++)
+        for (PetscInt d = 0; d < dim; d++) cb[c * dim + d] = fld->gradmu[(c * ness->ns + i) * dim + d];
+      PetscCall(PetscSNPrintf(name, sizeof(name), "grad_mu_%s", ness->sp[i].name));
+      PetscCall(ViewNatural(ness, viewer, name, nc, g->natc, dim, g->ncglobal, cb));
+      for (PetscInt c = 0; c < nc; c++) {
+        PetscReal m = 0.0;
+        for (PetscInt d = 0; d < dim; d++) m += PetscSqr(fld->gradmu[(c * ness->ns + i) * dim + d]);
+        cb[c] = PetscSqrtReal(m);
+      }
+      PetscCall(PetscSNPrintf(name, sizeof(name), "grad_mu_%s_magnitude", ness->sp[i].name));
+      PetscCall(ViewNatural(ness, viewer, name, nc, g->natc, 1, g->ncglobal, cb));
+    }
+    PetscCall(ViewNatural(ness, viewer, "current_density", nc, g->natc, dim, g->ncglobal, fld->cur));
+    for (PetscInt c = 0; c < nc; c++) {
+      PetscReal m = 0.0;
+      for (PetscInt d = 0; d < dim; d++) m += PetscSqr(fld->cur[c * dim + d]);
+      cb[c] = PetscSqrtReal(m);
+    }
+    PetscCall(ViewNatural(ness, viewer, "current_density_magnitude", nc, g->natc, 1, g->ncglobal, cb));
+    PetscCall(PetscViewerHDF5PopGroup(viewer));
+    PetscCall(PetscFree(cb));
+    /* electrode surfaces: one dataset per quantity, rows sorted by natural vertex number */
+    for (PetscInt e = 0; e < ness->ne; e++) {
+      const NessElectrode *el = &ness->el[e];
+      PetscInt             n  = 0, *key;
+      PetscReal           *val, *xs;
+      char                 grp[2 * NESS_NAME_LEN + 32];
+      PetscSection         cs;
+      Vec                  coords;
+      const PetscScalar   *ca;
+      static const char   *head[NESS_ES_HEAD] = {"area", "phi_V", "current_density_A_per_m2", "entropy_production_W_per_m2_K"};
+      static const char   *rq[4]              = {"current_density_A_per_m2", "overpotential_V", "surface_overpotential_V", "concentration_overpotential_V"};
+      for (PetscInt k = 0; k < fld->nes; k++)
+        if (fld->ese[k] == e) n++;
+      PetscCall(PetscMalloc3(n + 1, &key, n + 1, &val, n * dim + 1, &xs));
+      PetscCall(DMGetCoordinatesLocal(ness->dm, &coords));
+      PetscCall(DMGetCoordinateSection(ness->dm, &cs));
+      PetscCall(VecGetArrayRead(coords, &ca));
+      n = 0;
+      for (PetscInt k = 0; k < fld->nes; k++) {
+        PetscInt off;
+        if (fld->ese[k] != e) continue;
+        key[n] = g->natv[fld->esv[k]];
+        PetscCall(PetscSectionGetOffset(cs, fld->esv[k] + g->vStart, &off));
+        for (PetscInt d = 0; d < dim; d++) xs[n * dim + d] = PetscRealPart(ca[off + d]);
+        n++;
+      }
+      PetscCall(VecRestoreArrayRead(coords, &ca));
+      PetscCall(PetscSNPrintf(grp, sizeof(grp), "/electrodes/%s", el->name));
+      PetscCall(PetscViewerHDF5PushGroup(viewer, grp));
+      PetscCall(ViewGatheredSorted(ness, viewer, "coordinates", n, key, dim, xs));
+      {
+        PetscReal *kv;
+        PetscCall(PetscMalloc1(n + 1, &kv));
+        for (PetscInt j = 0; j < n; j++) kv[j] = (PetscReal)key[j];
+        PetscCall(ViewGatheredSorted(ness, viewer, "vertex", n, key, 1, kv));
+        PetscCall(PetscFree(kv));
+      }
+      for (PetscInt q = 0; q < NESS_ES_HEAD + 4 * el->nreact; q++) {
+        char name[2 * NESS_NAME_LEN + 48];
+        n = 0;
+        for (PetscInt k = 0; k < fld->nes; k++)
+          if (fld->ese[k] == e) val[n++] = fld->esdata[k * NESS_ES_STRIDE + q];
+        if (q < NESS_ES_HEAD) PetscCall(PetscStrncpy(name, head[q], sizeof(name)));
+        else PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", ness->rx[el->react[(q - NESS_ES_HEAD) / 4]].name, rq[(q - NESS_ES_HEAD) % 4]));
+        PetscCall(ViewGatheredSorted(ness, viewer, name, n, key, 1, val));
+      }
+      PetscCall(PetscViewerHDF5PopGroup(viewer));
+      PetscCall(PetscFree3(key, val, xs));
+    }
   }
   PetscCall(PetscViewerDestroy(&viewer));
   PetscCall(PetscFree2(natown, buf));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteXDMF(Ness ness, const char path[], const char h5name[])
+static PetscErrorCode WriteXDMF(Ness ness, const char path[], const char h5name[], NessThermoFields *fld)
 {
   PetscMPIInt rank;
   int         err = 0;
@@ -225,6 +365,27 @@ static PetscErrorCode WriteXDMF(Ness ness, const char path[], const char h5name[
         if (i < 0) snprintf(name, sizeof(name), "phi");
         else snprintf(name, sizeof(name), "c_%s", ness->sp[i].name);
         fprintf(fp, "   <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n    <DataItem Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/fields/%s</DataItem>\n   </Attribute>\n", name, (int)nv, h5name, name);
+      }
+      if (fld) {
+        const int dim = (int)ness->dim;
+        for (PetscInt i = -2; i < ness->ns; i++) {
+          char name[NESS_NAME_LEN + 8];
+          if (i == -2 && !fld->pH) continue;
+          if (i == -2) snprintf(name, sizeof(name), "pH");
+          else if (i == -1) snprintf(name, sizeof(name), "entropy_production");
+          else snprintf(name, sizeof(name), "mu_%s", ness->sp[i].name);
+          fprintf(fp, "   <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n    <DataItem Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/fields/%s</DataItem>\n   </Attribute>\n", name, (int)nv, h5name, name);
+        }
+        for (PetscInt i = -1; i < ness->ns; i++) {
+          char name[NESS_NAME_LEN + 32];
+          if (i < 0) snprintf(name, sizeof(name), "current_density");
+          else snprintf(name, sizeof(name), "grad_mu_%s", ness->sp[i].name);
+          if (dim > 1)
+            fprintf(fp, "   <Attribute Name=\"%s\" AttributeType=\"Vector\" Center=\"Cell\">\n    <DataItem Dimensions=\"%d %d\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/cell_fields/%s</DataItem>\n   </Attribute>\n", name, (int)nc, dim, h5name, name);
+          else
+            fprintf(fp, "   <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Cell\">\n    <DataItem Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/cell_fields/%s</DataItem>\n   </Attribute>\n", name, (int)nc, h5name, name);
+          fprintf(fp, "   <Attribute Name=\"%s_magnitude\" AttributeType=\"Scalar\" Center=\"Cell\">\n    <DataItem Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/cell_fields/%s_magnitude</DataItem>\n   </Attribute>\n", name, (int)nc, h5name, name);
+        }
       }
       fprintf(fp, "  </Grid>\n </Domain>\n</Xdmf>\n");
       if (fclose(fp)) err = errno;
@@ -254,9 +415,14 @@ PetscErrorCode NessWriteSummary(Ness ness, const char path[])
     FILE *fp = fopen(path, "w");
     if (!fp) err = errno;
     else {
-      fprintf(fp, "{\n  \"ness_version\": \"%s\",\n  \"scenario\": \"%s\",\n  \"model\": \"pnp\",\n", NESS_VERSION_STRING, ness->scenario);
-      fprintf(fp, "  \"dimension\": %d,\n  \"coordinates\": \"cartesian\",\n", (int)ness->dim);
-      fprintf(fp, "  \"extensive_quantities\": \"%s\",\n", ness->dim == 3 ? "total" : (ness->dim == 2 ? "per metre of depth" : "per square metre of cross-section"));
+      fprintf(fp, "{\n  \"ness_version\": \"%s\",\n  \"scenario\": \"%s\",\n  \"model\": \"%s\",\n", NESS_VERSION_STRING, ness->scenario, NessModels[ness->model]);
+      if (ness->model == NESS_MODEL_SECONDARY) {
+        fprintf(fp, "  \"conductivity_S_per_m\": ");
+        JsonReal(fp, ness->kappa);
+        fprintf(fp, ",\n");
+      }
+      fprintf(fp, "  \"dimension\": %d,\n  \"coordinates\": \"%s\",\n", (int)ness->dim, ness->axisym ? "axisymmetric" : "cartesian");
+      fprintf(fp, "  \"extensive_quantities\": \"%s\",\n", ness->axisym ? "total (full revolution)" : (ness->dim == 3 ? "total" : (ness->dim == 2 ? "per metre of depth" : "per square metre of cross-section")));
       fprintf(fp, "  \"ranks\": %d,\n  \"vertices\": %d,\n  \"cells\": %d,\n  \"unknowns\": %d,\n", (int)size, (int)ness->g.nvglobal, (int)ness->g.ncglobal, (int)(ness->g.nvglobal * ness->nf));
       fprintf(fp, "  \"non_delaunay_edges\": %d,\n", (int)ness->g.nneg);
       fprintf(fp, "  \"temperature_K\": ");
@@ -278,8 +444,19 @@ PetscErrorCode NessWriteSummary(Ness ness, const char path[])
       fprintf(fp, "\n  ],\n  \"electrodes\": [");
       for (PetscInt e = 0; e < ness->ne; e++) {
         NessElectrode *el = &ness->el[e];
-        fprintf(fp, "%s\n    {\"name\": \"%s\", \"label\": \"%s\", \"potential_V\": ", e ? "," : "", el->name, el->label);
+        fprintf(fp, "%s\n    {\"name\": \"%s\", \"label\": \"%s\", \"control\": \"%s\", ", e ? "," : "", el->name, el->label, NessControls[el->control]);
+        if (el->couple >= 0) fprintf(fp, "\"couple\": \"%s\", ", ness->couple[el->couple].name);
+        fprintf(fp, "\"potential_V\": ");
         JsonReal(fp, el->Es);
+        if (el->dissolution >= 0 && el->molar_mass > 0 && el->density > 0 && el->area > 0) {
+          const PetscReal icorr = PetscMax(el->rcurrent[el->dissolution], 0.0) / el->area;
+          const PetscReal z     = el->valence > 0 ? el->valence : ness->rx[el->react[el->dissolution]].n;
+          fprintf(fp, ",\n     \"corrosion\": {\"reaction\": \"%s\", \"current_density_A_per_m2\": ", ness->rx[el->react[el->dissolution]].name);
+          JsonReal(fp, icorr);
+          fprintf(fp, ", \"rate_mm_per_year\": ");
+          JsonReal(fp, icorr * el->molar_mass / (z * NESS_FARADAY * el->density) * 1000.0 * 365.25 * 86400.0);
+          fprintf(fp, "}");
+        }
         fprintf(fp, ", \"current_A\": ");
         JsonReal(fp, el->current);
         fprintf(fp, ", \"area_m2\": ");
@@ -290,11 +467,86 @@ PetscErrorCode NessWriteSummary(Ness ness, const char path[])
           JsonReal(fp, el->rcurrent[r]);
           fprintf(fp, ", \"mean_overpotential_V\": ");
           JsonReal(fp, el->reta[r]);
+          if (ness->thermo.computed) {
+            fprintf(fp, ",\n       \"polarization_V\": {\"total\": ");
+            JsonReal(fp, el->Es - ness->rx[el->react[r]].Eeq);
+            fprintf(fp, ", \"activation\": ");
+            JsonReal(fp, el->ract[r]);
+            fprintf(fp, ", \"concentration\": ");
+            JsonReal(fp, el->rconc[r]);
+            fprintf(fp, ", \"ohmic\": ");
+            JsonReal(fp, el->ohmic);
+            fprintf(fp, "}");
+          }
           fprintf(fp, "}");
         }
-        fprintf(fp, "]}");
+        fprintf(fp, "]");
+        if (ness->thermo.computed) {
+          fprintf(fp, ",\n     \"surface_entropy_production_W_per_K\": ");
+          JsonReal(fp, el->tsigma / ness->T);
+        }
+        fprintf(fp, "}");
       }
-      fprintf(fp, "\n  ],\n  \"timing_s\": {\"setup\": %.6g, \"solve\": %.6g, \"output\": %.6g}\n}\n", ness->t_setup, ness->t_solve, ness->t_output);
+      fprintf(fp, "\n  ],\n");
+      if (ness->ncouple) {
+        fprintf(fp, "  \"metal_potential_unknowns\": [");
+        for (PetscInt c = 0; c < ness->ncouple; c++) {
+          const NessCouple *cp  = &ness->couple[c];
+          PetscReal         net = 0.0;
+          for (PetscInt j = 0; j < cp->ne; j++) net += ness->el[cp->el[j]].current;
+          fprintf(fp, "%s\n    {\"name\": \"%s\", \"kind\": \"%s\", \"electrodes\": [", c ? "," : "", cp->name, ness->el[cp->el[0]].control == NESS_CONTROL_FLOATING ? (cp->ne > 1 ? "galvanic couple" : "free corrosion") : "galvanostatic");
+          for (PetscInt j = 0; j < cp->ne; j++) fprintf(fp, "%s\"%s\"", j ? ", " : "", ness->el[cp->el[j]].name);
+          fprintf(fp, "], \"potential_V\": ");
+          JsonReal(fp, cp->E);
+          fprintf(fp, ", \"target_current_A\": ");
+          JsonReal(fp, cp->target);
+          fprintf(fp, ", \"net_current_A\": ");
+          JsonReal(fp, net);
+          fprintf(fp, "}");
+        }
+        fprintf(fp, "\n  ],\n");
+      }
+      if (ness->thermo.computed) {
+        const NessThermo *th = &ness->thermo;
+        fprintf(fp, "  \"entropy_production_W_per_K\": {\"bulk_transport\": ");
+        JsonReal(fp, th->S_transport);
+        fprintf(fp, ", \"bulk_reactions\": ");
+        JsonReal(fp, th->S_reactions);
+        fprintf(fp, ", \"surface\": ");
+        JsonReal(fp, th->S_surface);
+        fprintf(fp, ", \"total\": ");
+        JsonReal(fp, th->S_total);
+        fprintf(fp, "},\n  \"power_balance_W\": {\"dissipation\": ");
+        JsonReal(fp, ness->T * th->S_total);
+        fprintf(fp, ", \"external\": ");
+        JsonReal(fp, th->P_ext);
+        fprintf(fp, ", \"open_boundaries\": ");
+        JsonReal(fp, th->P_open);
+        fprintf(fp, ", \"chemical\": ");
+        JsonReal(fp, th->P_chem);
+        if (ness->srcv) {
+          fprintf(fp, ", \"volume_sources\": ");
+          JsonReal(fp, th->P_src);
+        }
+        fprintf(fp, ", \"absolute_error\": ");
+        JsonReal(fp, th->abs_error);
+        fprintf(fp, ", \"relative_error\": ");
+        JsonReal(fp, th->rel_error);
+        fprintf(fp, "},\n  \"min_edge_dissipation\": ");
+        JsonReal(fp, th->min_edge);
+        fprintf(fp, ",\n  \"max_edge_dissipation\": ");
+        JsonReal(fp, th->max_edge);
+        fprintf(fp, ",\n  \"negative_edge_dissipations\": %d,\n", (int)th->nedge_negative);
+        if (th->pH_min < PETSC_MAX_REAL) {
+          fprintf(fp, "  \"pH\": {\"min\": ");
+          JsonReal(fp, th->pH_min);
+          fprintf(fp, ", \"max\": ");
+          JsonReal(fp, th->pH_max);
+          fprintf(fp, "},\n");
+        }
+      }
+      if (ness->nbr) PetscCall(NessBulkNetworkWriteJSON(ness, fp));
+      fprintf(fp, "  \"timing_s\": {\"setup\": %.6g, \"solve\": %.6g, \"output\": %.6g}\n}\n", ness->t_setup, ness->t_solve, ness->t_output);
       if (fclose(fp)) err = errno;
     }
   }
@@ -323,12 +575,26 @@ PetscErrorCode NessWriteOutput(Ness ness)
   if (ness->converged) {
     PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s/solution.h5.tmp", ness->outdir));
     PetscCall(PetscSNPrintf(fin, sizeof(fin), "%s/solution.h5", ness->outdir));
-    PetscCall(NessWriteSolutionHDF5(ness, tmp));
+    NessThermoFields fld;
+    PetscCall(PetscMemzero(&fld, sizeof(fld)));
+    PetscCall(PetscLogEventBegin(NESS_Post, ness, 0, 0, 0));
+    PetscCall(NessComputeThermodynamics(ness, ness->U, &fld));
+    if (ness->nbr) PetscCall(NessBulkNetworkComputeResults(ness, ness->U));
+    PetscCall(PetscLogEventEnd(NESS_Post, ness, 0, 0, 0));
+    PetscCall(NessWriteSolutionHDF5(ness, tmp, &fld));
     PetscCall(NessFileCommit(comm, tmp, fin));
     PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s/solution.xmf.tmp", ness->outdir));
     PetscCall(PetscSNPrintf(fin, sizeof(fin), "%s/solution.xmf", ness->outdir));
-    PetscCall(WriteXDMF(ness, tmp, "solution.h5"));
+    PetscCall(WriteXDMF(ness, tmp, "solution.h5", &fld));
     PetscCall(NessFileCommit(comm, tmp, fin));
+    PetscCall(NessThermoFieldsDestroy(&fld));
+  }
+  if (!ness->transient) {
+    /* a relaxation series from an earlier run would be read as this run's */
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    PetscCall(PetscSNPrintf(fin, sizeof(fin), "%s/relaxation.csv", ness->outdir));
+    if (rank == 0) (void)remove(fin);
   }
   PetscCall(PetscTime(&t1));
   ness->t_output = t1 - t0;

@@ -119,8 +119,57 @@ PetscErrorCode NessCellGeometry(PetscInt cdim, PetscInt nv, PetscBool tensor, co
   PetscFunctionReturn(0);
 }
 
+/* Axisymmetric version of NessCellGeometry: 2D cell (triangle or axis-aligned quadrilateral) or boundary segment in
+   the (r, z) half plane, r = x[a*cdim + 0], with every measure weighted by 2 pi r (full revolution).
+   The cartesian box-method decomposition is kept: the piece of vertex a in a cell is the sum over its edges ab of
+   the signed triangles (x_a, m_ab, c), c the circumcentre (for a rectangle its centre), of cartesian area
+   gamma_ab |e_ab|^2/4; the dual face between a and b runs from the edge midpoint m_ab to c, with signed length
+   gamma_ab |e_ab|. A linear weight is integrated exactly by its value at the centroid, so
+     vpiece[a] = sum_b gamma_ab |e_ab|^2/4 * 2 pi (r_a + r(m_ab) + r(c))/3,
+     gamma_ab  = gamma_ab^cart * 2 pi (r(m_ab) + r(c))/2,
+     meas      = |T| * 2 pi r(centroid).
+   The signed triangles tile the cell, so the pieces sum to meas (also for obtuse triangles, whose circumcentre lies
+   outside). Segment [a,b] (boundary facet): vpiece[a] = 2 pi |ab| (3 r_a + r_b)/8, gamma_ab = 2 pi r(m_ab)/|ab|. */
+PetscErrorCode NessCellGeometryAxisym(PetscInt cdim, PetscInt nv, PetscBool tensor, const PetscReal x[], PetscReal *meas, PetscReal vpiece[], PetscReal gamma[])
+{
+  const PetscReal twopi = 2.0 * PETSC_PI;
+  PetscReal       mc, vpc[8], rbar = 0.0, rc;
+
+  PetscFunctionBegin;
+  PetscCheck(cdim == 2 && ((nv == 2) || (nv == 3 && !tensor) || (nv == 4 && tensor)), PETSC_COMM_SELF, PETSC_ERR_SUP, "Axisymmetric geometry needs 2D triangles, axis-aligned quadrilaterals or segments, got %" PetscInt_FMT " vertices in %" PetscInt_FMT "D", nv, cdim);
+  PetscCall(NessCellGeometry(cdim, nv, tensor, x, &mc, vpc, gamma));
+  for (PetscInt a = 0; a < nv; a++) rbar += x[a * cdim];
+  rbar /= nv;
+  *meas = twopi * rbar * mc;
+  if (nv == 2) {
+    vpiece[0] = twopi * mc * (3.0 * x[0] + x[cdim]) / 8.0;
+    vpiece[1] = twopi * mc * (x[0] + 3.0 * x[cdim]) / 8.0;
+    gamma[1] = gamma[2] = gamma[1] * twopi * rbar;
+    PetscFunctionReturn(0);
+  }
+  if (tensor) rc = rbar; /* centre of the rectangle */
+  else {
+    /* circumcentre, relative to vertex 0 */
+    const PetscReal e1[2] = {x[cdim] - x[0], x[cdim + 1] - x[1]}, e2[2] = {x[2 * cdim] - x[0], x[2 * cdim + 1] - x[1]};
+    const PetscReal det = 2.0 * (e1[0] * e2[1] - e1[1] * e2[0]), n1 = e1[0] * e1[0] + e1[1] * e1[1], n2 = e2[0] * e2[0] + e2[1] * e2[1];
+    rc = x[0] + (e2[1] * n1 - e1[1] * n2) / det;
+  }
+  for (PetscInt a = 0; a < nv; a++) vpiece[a] = 0.0;
+  for (PetscInt a = 0; a < nv; a++)
+    for (PetscInt b = a + 1; b < nv; b++) {
+      const PetscReal g = gamma[a * nv + b], ra = x[a * cdim], rb = x[b * cdim], rm = 0.5 * (ra + rb);
+      PetscReal       e2 = 0.0;
+      if (g == 0.0) continue;
+      for (PetscInt d = 0; d < cdim; d++) e2 += PetscSqr(x[a * cdim + d] - x[b * cdim + d]);
+      vpiece[a] += 0.25 * g * e2 * twopi * (ra + rm + rc) / 3.0;
+      vpiece[b] += 0.25 * g * e2 * twopi * (rb + rm + rc) / 3.0;
+      gamma[a * nv + b] = gamma[b * nv + a] = g * twopi * 0.5 * (rm + rc);
+    }
+  PetscFunctionReturn(0);
+}
+
 /* Vertices of point p (in closure order) and their coordinates */
-static PetscErrorCode GetPointVertices(DM dm, PetscInt p, PetscInt *nv, PetscInt verts[], PetscReal x[])
+PetscErrorCode NessGetPointVertices(DM dm, PetscInt p, PetscInt *nv, PetscInt verts[], PetscReal x[])
 {
   PetscInt          *cl = NULL, ncl, vStart, vEnd, cdim;
   PetscSection       cs;
@@ -169,7 +218,7 @@ static PetscErrorCode CreatePointDM(DM dm, PetscInt depth, PetscInt k, DM *newdm
 }
 
 /* Sum a local vector across ranks so every rank sees the assembled value at its local (and ghost) points */
-static PetscErrorCode AssembleLocal(DM dm, Vec loc)
+PetscErrorCode NessAssembleLocal(DM dm, Vec loc)
 {
   Vec glob;
 
@@ -216,6 +265,33 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NESS_Geometry, ness, 0, 0, 0));
+  if (ness->axisym) {
+    /* (r, z) half plane: 2D, r = x >= 0 (to rounding); name the vertex with the smallest x otherwise */
+    Vec                coords;
+    const PetscScalar *ca;
+    PetscInt           n, cdim;
+    PetscReal          xmin = PETSC_MAX_REAL, gmin, bad[2] = {0.0, 0.0};
+    PetscMPIInt        rank, size, who, gwho;
+    PetscCheck(dim == 2, comm, PETSC_ERR_USER_INPUT, "-ness_coordinates axisymmetric needs a 2D mesh, got %" PetscInt_FMT "D", dim);
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    PetscCall(DMGetCoordinateDim(dm, &cdim));
+    PetscCall(DMGetCoordinatesLocal(dm, &coords));
+    PetscCall(VecGetLocalSize(coords, &n));
+    PetscCall(VecGetArrayRead(coords, &ca));
+    for (PetscInt i = 0; i < n / cdim; i++)
+      if (PetscRealPart(ca[i * cdim]) < xmin) {
+        xmin   = PetscRealPart(ca[i * cdim]);
+        bad[0] = xmin;
+        bad[1] = PetscRealPart(ca[i * cdim + 1]);
+      }
+    PetscCall(VecRestoreArrayRead(coords, &ca));
+    PetscCall(MPIU_Allreduce(&xmin, &gmin, 1, MPIU_REAL, MPIU_MIN, comm));
+    who = xmin == gmin ? rank : size;
+    PetscCall(MPIU_Allreduce(&who, &gwho, 1, MPI_INT, MPI_MIN, comm));
+    PetscCallMPI(MPI_Bcast(bad, 2, MPIU_REAL, gwho, comm));
+    PetscCheck(gmin >= -1e-12 * L, comm, PETSC_ERR_USER_INPUT, "-ness_coordinates axisymmetric needs the mesh in the half plane r = x >= 0, but vertex (%g, %g) m has x < 0", (double)bad[0], (double)bad[1]);
+  }
   PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
   PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
@@ -257,9 +333,10 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
   for (PetscInt c = cStart; c < cEnd; c++) {
     PetscInt  nv, verts[8];
     PetscReal x[24], meas, vp[8], gam[64];
-    PetscCall(GetPointVertices(dm, c, &nv, verts, x));
+    PetscCall(NessGetPointVertices(dm, c, &nv, verts, x));
     for (PetscInt i = 0; i < nv * dim; i++) x[i] /= L;
-    PetscCall(NessCellGeometry(dim, nv, tensor, x, &meas, vp, gam));
+    if (ness->axisym) PetscCall(NessCellGeometryAxisym(dim, nv, tensor, x, &meas, vp, gam)); /* 2 pi r weighted */
+    else PetscCall(NessCellGeometry(dim, nv, tensor, x, &meas, vp, gam));
     if (!g->nvpc) g->nvpc = nv;
     for (PetscInt a = 0; a < nv; a++) avol[verts[a] - vStart] += vp[a];
     for (PetscInt a = 0; a < nv; a++)
@@ -294,8 +371,8 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
   }
   PetscCall(VecRestoreArray(vvol, &avol));
   PetscCall(VecRestoreArray(vgam, &agam));
-  PetscCall(AssembleLocal(ness->dmv, vvol));
-  PetscCall(AssembleLocal(dme, vgam));
+  PetscCall(NessAssembleLocal(ness->dmv, vvol));
+  PetscCall(NessAssembleLocal(dme, vgam));
   {
     PetscInt nvpc = g->nvpc;
     PetscCall(MPIU_Allreduce(&nvpc, &g->nvpc, 1, MPIU_INT, MPI_MAX, comm));
@@ -317,7 +394,7 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       if (!owned[e - pStart]) continue;
       PetscCall(DMPlexGetCone(dm, e, &cone));
       PetscCall(PetscSectionGetOffset(gsec, e, &off));
-      PetscCall(GetPointVertices(dm, e, &nv, verts, x));
+      PetscCall(NessGetPointVertices(dm, e, &nv, verts, x));
       for (PetscInt d = 0; d < dim; d++) len += PetscSqr((x[dim + d] - x[d]) / L);
       g->eK[g->nedge]     = verts[0] - vStart;
       g->eL[g->nedge]     = verts[1] - vStart;
@@ -388,9 +465,10 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
           PetscReal x[24], meas, vp[8], gam[64];
           PetscCall(DMLabelGetValue(bl, f, &bval));
           if (bval != 1 || !owned[f - pStart]) continue;
-          PetscCall(GetPointVertices(dm, f, &nv, verts, x));
+          PetscCall(NessGetPointVertices(dm, f, &nv, verts, x));
           for (PetscInt j = 0; j < nv * dim; j++) x[j] /= L;
-          PetscCall(NessCellGeometry(dim, nv, tensor, x, &meas, vp, gam));
+          if (ness->axisym) PetscCall(NessCellGeometryAxisym(dim, nv, tensor, x, &meas, vp, gam));
+          else PetscCall(NessCellGeometry(dim, nv, tensor, x, &meas, vp, gam));
           nfac++;
           if (b < ness->nbulk) {
             PetscCall(VecGetArray(vdir, &ad));
@@ -410,7 +488,7 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       PetscCall(MPIU_Allreduce(&nfac, &nfacg, 1, MPIU_INT, MPI_SUM, comm));
       PetscCheck(nfacg > 0, comm, PETSC_ERR_USER_INPUT, "Boundary label '%s' contains no boundary facets", lname);
     }
-    PetscCall(AssembleLocal(ness->dmv, vdir));
+    PetscCall(NessAssembleLocal(ness->dmv, vdir));
     PetscCall(PetscMalloc1(vEnd - vStart, &g->dirichlet));
     PetscCall(VecGetArray(vdir, &ad));
     for (PetscInt v = 0; v < vEnd - vStart; v++) g->dirichlet[v] = PetscRealPart(ad[v]) > 0.5 ? PETSC_TRUE : PETSC_FALSE;
@@ -424,7 +502,7 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
         PetscCall(VecGetArray(varea[e], &ad));
         if (pass == 0) {
           PetscCall(VecRestoreArray(varea[e], &ad));
-          PetscCall(AssembleLocal(ness->dmv, varea[e]));
+          PetscCall(NessAssembleLocal(ness->dmv, varea[e]));
           PetscCall(VecGetArray(varea[e], &ad));
           if (ness->el[e].phibc == NESS_PHI_DIRICHLET)
             for (PetscInt v = 0; v < vEnd - vStart; v++)

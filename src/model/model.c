@@ -1,7 +1,10 @@
 /* The physical model from options: species, electrodes, electrode reactions, bulk boundaries. */
 #include <ness/private/nessimpl.h>
 
-const char *const NessPhiBCs[] = {"stern", "dirichlet", "NessPhiBC", "NESS_PHI_", NULL};
+const char *const NessPhiBCs[]     = {"stern", "dirichlet", "NessPhiBC", "NESS_PHI_", NULL};
+const char *const NessModels[]     = {"pnp", "electroneutral", "secondary", "NessModel", "NESS_MODEL_", NULL};
+const char *const NessVelocities[] = {"none", "uniform", "shear", "poiseuille", "NessVelocity", "NESS_VELOCITY_", NULL};
+const char *const NessControls[]   = {"potentiostatic", "galvanostatic", "floating", "NessControl", "NESS_CONTROL_", NULL};
 
 PetscErrorCode NessSplitList(MPI_Comm comm, const char list[], PetscInt max, char names[][NESS_NAME_LEN], PetscInt *n, const char opt[])
 {
@@ -47,10 +50,17 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
   PetscCall(PetscOptionsReal("-ness_permittivity", "Relative permittivity of the electrolyte", "NessSetFromOptions", ness->epsr, &ness->epsr, NULL));
   PetscCheck(ness->epsr > 0, comm, PETSC_ERR_USER_INPUT, "-ness_permittivity must be positive, got %g", (double)ness->epsr);
 
+  PetscCall(PetscOptionsEnum("-ness_model", "Transport model: pnp (Nernst-Planck-Poisson), electroneutral (Nernst-Planck with sum z c = 0) or secondary (uniform composition, Ohm's law)", "NessSetFromOptions", NessModels, (PetscEnum)ness->model,
+                             (PetscEnum *)&ness->model, NULL));
+  ness->kappa = 0;
+  PetscCall(PetscOptionsReal("-ness_conductivity", "Electrolyte conductivity of the secondary model (S/m); default: F^2/(RT) sum z^2 D c_bulk from the species", "NessSetFromOptions", ness->kappa, &ness->kappa, &set));
+  PetscCheck(!set || ness->model == NESS_MODEL_SECONDARY, comm, PETSC_ERR_USER_INPUT, "-ness_conductivity is used only by -ness_model secondary (the model is %s)", NessModels[ness->model]);
+  PetscCheck(ness->kappa >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_conductivity must be positive, got %g", (double)ness->kappa);
+
   /* species */
   list[0] = 0;
   PetscCall(PetscOptionsString("-ness_species_names", "Comma-separated species names", "NessSetFromOptions", list, list, sizeof(list), &set));
-  PetscCheck(set && list[0], comm, PETSC_ERR_USER_INPUT, "No species: give -ness_species_names (e.g. Na,Cl)");
+  PetscCheck((set && list[0]) || (ness->model == NESS_MODEL_SECONDARY && ness->kappa > 0), comm, PETSC_ERR_USER_INPUT, "No species: give -ness_species_names (e.g. Na,Cl)%s", ness->model == NESS_MODEL_SECONDARY ? " or -ness_conductivity" : "");
   PetscCall(NessSplitList(comm, list, NESS_MAX_SPECIES, names, &ness->ns, "-ness_species_names"));
   for (PetscInt i = 0; i < ness->ns; i++) {
     NessSpecies *s = &ness->sp[i];
@@ -96,10 +106,31 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     PetscCall(PetscStrncpy(el->label, el->name, NESS_NAME_LEN));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_label", el->name));
     PetscCall(PetscOptionsString(opt, "Boundary label of the electrode", "NessSetFromOptions", el->label, el->label, NESS_NAME_LEN, NULL));
+    el->control = NESS_CONTROL_POTENTIOSTATIC;
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_control", el->name));
+    PetscCall(PetscOptionsEnum(opt, "Metal potential control: potentiostatic (given potential), galvanostatic (given total current) or floating (zero net current of the electrodes wired to it)", "NessSetFromOptions", NessControls, (PetscEnum)el->control,
+                               (PetscEnum *)&el->control, NULL));
     el->Es = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_potential", el->name));
-    PetscCall(PetscOptionsReal(opt, "Metal potential vs the bulk-solution reference (V)", "NessSetFromOptions", el->Es, &el->Es, &set));
-    PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "Electrode '%s' has no potential: give %s", el->name, opt);
+    PetscCall(PetscOptionsReal(opt, "Metal potential vs the bulk-solution reference (V); initial guess when not potentiostatic", "NessSetFromOptions", el->Es, &el->Es, &set));
+    PetscCheck(set || el->control != NESS_CONTROL_POTENTIOSTATIC, comm, PETSC_ERR_USER_INPUT, "Electrode '%s' has no potential: give %s (or choose -ness_electrode_%s_control galvanostatic|floating)", el->name, opt, el->name);
+    el->Itarget = 0;
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_current", el->name));
+    PetscCall(PetscOptionsReal(opt, "Total current of a galvanostatic electrode (A; per metre of depth in 2D; anodic positive)", "NessSetFromOptions", el->Itarget, &el->Itarget, &set));
+    PetscCheck(!set || el->control == NESS_CONTROL_GALVANOSTATIC, comm, PETSC_ERR_USER_INPUT, "%s is given but electrode '%s' is %s: a current is imposed only with -ness_electrode_%s_control galvanostatic", opt, el->name, NessControls[el->control], el->name);
+    PetscCheck(set || el->control != NESS_CONTROL_GALVANOSTATIC, comm, PETSC_ERR_USER_INPUT, "Galvanostatic electrode '%s' has no current: give %s", el->name, opt);
+    PetscCall(PetscStrncpy(el->couple_name, el->name, NESS_NAME_LEN));
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_couple", el->name));
+    PetscCall(PetscOptionsString(opt, "Floating electrodes with the same couple name are wired together (one shared metal potential, zero net current)", "NessSetFromOptions", el->couple_name, el->couple_name, NESS_NAME_LEN, &set));
+    PetscCheck(!set || el->control == NESS_CONTROL_FLOATING, comm, PETSC_ERR_USER_INPUT, "%s is given but electrode '%s' is %s: only floating electrodes form galvanic couples", opt, el->name, NessControls[el->control]);
+    el->molar_mass = el->density = el->valence = 0;
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_molar_mass", el->name));
+    PetscCall(PetscOptionsReal(opt, "Molar mass of the metal (kg/mol), for the corrosion rate", "NessSetFromOptions", el->molar_mass, &el->molar_mass, NULL));
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_density", el->name));
+    PetscCall(PetscOptionsReal(opt, "Density of the metal (kg/m^3), for the corrosion rate", "NessSetFromOptions", el->density, &el->density, NULL));
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_valence", el->name));
+    PetscCall(PetscOptionsReal(opt, "Electrons per dissolved metal atom (default: n of the dissolution reaction)", "NessSetFromOptions", el->valence, &el->valence, NULL));
+    PetscCheck(el->molar_mass >= 0 && el->density >= 0 && el->valence >= 0, comm, PETSC_ERR_USER_INPUT, "Electrode '%s': molar mass, density and valence must be non-negative", el->name);
     el->phibc = NESS_PHI_DIRICHLET;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_phi_bc", el->name));
     PetscCall(PetscOptionsEnum(opt, "Electrolyte potential at the electrode: Stern layer (Robin) or its Dirichlet limit", "NessSetFromOptions", NessPhiBCs, (PetscEnum)el->phibc, (PetscEnum *)&el->phibc, NULL));
@@ -126,6 +157,39 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
       }
       el->react[el->nreact++] = r;
     }
+    el->dissolution = -1;
+    {
+      char dname[NESS_NAME_LEN] = "";
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_dissolution", el->name));
+      PetscCall(PetscOptionsString(opt, "The reaction that dissolves the metal (its anodic current is the corrosion current); default: the first reaction when a molar mass is given", "NessSetFromOptions", dname, dname, sizeof(dname), &set));
+      if (set) {
+        for (PetscInt k = 0; k < el->nreact; k++)
+          if (!strcmp(ness->rx[el->react[k]].name, dname)) el->dissolution = k;
+        PetscCheck(el->dissolution >= 0, comm, PETSC_ERR_USER_INPUT, "%s names reaction '%s', which is not one of electrode '%s''s reactions", opt, dname, el->name);
+      } else if (el->molar_mass > 0 && el->nreact > 0) el->dissolution = 0;
+    }
+    PetscCheck(el->control == NESS_CONTROL_POTENTIOSTATIC || el->nreact > 0, comm, PETSC_ERR_USER_INPUT, "Electrode '%s' is %s but has no reactions: its potential would be undetermined", el->name, NessControls[el->control]);
+  }
+  /* couples: one unknown metal potential per galvanostatic electrode and per group of floating electrodes */
+  ness->ncouple = 0;
+  for (PetscInt e = 0; e < ness->ne; e++) {
+    NessElectrode *el = &ness->el[e];
+    PetscInt       k  = -1;
+    el->couple        = -1;
+    if (el->control == NESS_CONTROL_POTENTIOSTATIC) continue;
+    if (el->control == NESS_CONTROL_FLOATING)
+      for (PetscInt c = 0; c < ness->ncouple; c++)
+        if (!strcmp(ness->couple[c].name, el->couple_name) && ness->el[ness->couple[c].el[0]].control == NESS_CONTROL_FLOATING) k = c;
+    if (k < 0) {
+      k = ness->ncouple++;
+      PetscCall(PetscStrncpy(ness->couple[k].name, el->control == NESS_CONTROL_FLOATING ? el->couple_name : el->name, NESS_NAME_LEN));
+      ness->couple[k].ne     = 0;
+      ness->couple[k].target = el->control == NESS_CONTROL_GALVANOSTATIC ? el->Itarget : 0.0;
+      ness->couple[k].E      = el->Es;
+      ness->couple[k].dgdE   = 0.0;
+    }
+    ness->couple[k].el[ness->couple[k].ne++] = e;
+    el->couple                               = k;
   }
   for (PetscInt r = 0; r < ness->nr; r++) {
     NessReaction *rx = &ness->rx[r];
@@ -149,6 +213,31 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_alpha_c", rx->name));
     PetscCall(PetscOptionsReal(opt, "Cathodic transfer coefficient", "NessSetFromOptions", rx->alpha_c, &rx->alpha_c, NULL));
     PetscCheck(rx->alpha_a >= 0 && rx->alpha_c >= 0 && rx->alpha_a + rx->alpha_c > 0, comm, PETSC_ERR_USER_INPUT, "Reaction '%s': transfer coefficients must be non-negative, got alpha_a %g alpha_c %g", rx->name, (double)rx->alpha_a, (double)rx->alpha_c);
+    for (PetscInt pass = 0; pass < 2; pass++) {
+      PetscReal b = 0;
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_tafel_slope_%s", rx->name, pass ? "c" : "a"));
+      PetscCall(PetscOptionsReal(opt, pass ? "Cathodic Tafel slope (V/decade, sign ignored); sets alpha_c = ln(10)/(|b| n f)" : "Anodic Tafel slope (V/decade); sets alpha_a = ln(10)/(b n f)", "NessSetFromOptions", b, &b, &set));
+      if (!set) continue;
+      PetscCheck(b != 0, comm, PETSC_ERR_USER_INPUT, "%s must be non-zero", opt);
+      if (pass) rx->alpha_c = PetscLogReal(10.0) * NESS_RGAS * ness->T / (PetscAbsReal(b) * rx->n * NESS_FARADAY);
+      else rx->alpha_a = PetscLogReal(10.0) * NESS_RGAS * ness->T / (PetscAbsReal(b) * rx->n * NESS_FARADAY);
+    }
+    PetscCall(PetscStrncpy(rx->kinetics, "butler_volmer", NESS_NAME_LEN));
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_kinetics", rx->name));
+    PetscCall(PetscOptionsFList(opt, "Kinetics law (butler_volmer, tafel_anodic, tafel_cathodic, linear, or one added with NessKineticsRegister)", "NessKineticsRegister", NessKineticsList, rx->kinetics, rx->kinetics, NESS_NAME_LEN, NULL));
+    PetscCall(PetscFunctionListFind(NessKineticsList, rx->kinetics, &rx->law));
+    PetscCheck(rx->law, comm, PETSC_ERR_USER_INPUT, "Unknown kinetics law '%s' (%s); built in: butler_volmer, tafel_anodic, tafel_cathodic, linear", rx->kinetics, opt);
+    rx->ilim_a = rx->ilim_c = 0;
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_limiting_current_a", rx->name));
+    PetscCall(PetscOptionsReal(opt, "Anodic limiting current density (A/m^2, > 0; 0: none)", "NessSetFromOptions", rx->ilim_a, &rx->ilim_a, NULL));
+    PetscCheck(rx->ilim_a >= 0, comm, PETSC_ERR_USER_INPUT, "%s must be >= 0, got %g", opt, (double)rx->ilim_a);
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_limiting_current_c", rx->name));
+    PetscCall(PetscOptionsReal(opt, "Cathodic limiting current density (A/m^2, magnitude > 0; 0: none)", "NessSetFromOptions", rx->ilim_c, &rx->ilim_c, NULL));
+    rx->ilim_c = PetscAbsReal(rx->ilim_c);
+    rx->nparam = 8;
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_params", rx->name));
+    PetscCall(PetscOptionsRealArray(opt, "Extra parameters passed to the kinetics law", "NessKineticsRegister", rx->param, &rx->nparam, &set));
+    if (!set) rx->nparam = 0;
     rx->Eeq = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_E_eq", rx->name));
     PetscCall(PetscOptionsReal(opt, "Equilibrium potential at the reference concentrations (V)", "NessSetFromOptions", rx->Eeq, &rx->Eeq, NULL));
@@ -171,14 +260,14 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
       zsum += vals[k] * ness->sp[idx].z;
     }
     {
-      PetscBool check = PETSC_TRUE;
+      PetscBool check = ness->model == NESS_MODEL_SECONDARY ? PETSC_FALSE : PETSC_TRUE; /* secondary: ions are not tracked */
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_charge_check", rx->name));
       PetscCall(PetscOptionsBool(opt, "Require sum(stoich*charge) = n (turn off only for model problems whose charge is carried by untracked species)", "NessSetFromOptions", check, &check, NULL));
       if (check)
         PetscCheck(PetscAbsReal(zsum - rx->n) < 1e-10, comm, PETSC_ERR_USER_INPUT, "Reaction '%s' is unbalanced in charge: sum of stoich*charge of its species is %g but n = %g (an oxidation Red -> Ox + n e- needs them equal)", rx->name, (double)zsum,
                    (double)rx->n);
     }
-    rx->consistent = PetscAbsReal(rx->alpha_a + rx->alpha_c - 1.0) < 1e-12 ? PETSC_TRUE : PETSC_FALSE;
+    rx->consistent = PetscAbsReal(rx->alpha_a + rx->alpha_c - 1.0) < 1e-12 && !strcmp(rx->kinetics, "butler_volmer") && rx->ilim_a == 0 && rx->ilim_c == 0 ? PETSC_TRUE : PETSC_FALSE;
     for (PetscInt pass = 0; pass < 2; pass++) {
       nv = NESS_MAX_SPECIES;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_order_%s", rx->name, pass ? "c" : "a"));
@@ -195,6 +284,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     }
     if (!rx->consistent) PetscCall(PetscInfo(ness, "Reaction %s is not thermodynamically consistent (alpha_a + alpha_c != 1 or orders differ from stoichiometry)\n", rx->name));
   }
+  PetscCall(NessBulkNetworkSetFromOptions(ness, PetscOptionsObject));
   PetscFunctionReturn(0);
 }
 
@@ -214,5 +304,68 @@ PetscErrorCode NessModelView(Ness ness, PetscViewer viewer)
   }
   for (PetscInt b = 0; b < ness->nbulk; b++) PetscCall(PetscViewerASCIIPrintf(viewer, "bulk boundary '%s'\n", ness->bulk[b]));
   PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+/*
+  NessModelSetUp - the reduced unknowns of the transport model (after NessSetFromOptions, before the section is
+  built): nu species unknowns and the map c = cfix + P u from them to the full state; the conductivity and the
+  checks that depend on the model.
+*/
+PetscErrorCode NessModelSetUp(Ness ness)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)ness);
+  const PetscInt ns   = ness->ns;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < NESS_MAX_SPECIES; i++) {
+    ness->cfix[i] = 0.0;
+    for (PetscInt j = 0; j < NESS_MAX_SPECIES; j++) ness->P[i][j] = 0.0;
+  }
+  ness->iel = -1;
+  switch (ness->model) {
+  case NESS_MODEL_PNP:
+    ness->nu = ns;
+    for (PetscInt i = 0; i < ns; i++) {
+      ness->kept[i] = i;
+      ness->P[i][i] = 1.0;
+    }
+    break;
+  case NESS_MODEL_ELECTRONEUTRAL: {
+    PetscReal q = 0.0, qs = 0.0;
+    /* eliminate the last charged species */
+    for (PetscInt i = 0; i < ns; i++)
+      if (ness->sp[i].z != 0.0) ness->iel = i;
+    PetscCheck(ness->iel >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_model electroneutral needs charged species");
+    for (PetscInt i = 0; i < ns; i++) {
+      q += ness->sp[i].z * ness->sp[i].cbulk;
+      qs += PetscAbsReal(ness->sp[i].z) * ness->sp[i].cbulk;
+    }
+    PetscCheck(PetscAbsReal(q) <= 1e-10 * qs, comm, PETSC_ERR_USER_INPUT, "-ness_model electroneutral: the bulk composition is not electroneutral (sum z c_bulk = %g mol/m^3); adjust the -ness_species_<S>_bulk values", (double)q);
+    ness->nu = 0;
+    for (PetscInt i = 0; i < ns; i++) {
+      if (i == ness->iel) continue;
+      ness->kept[ness->nu]         = i;
+      ness->P[i][ness->nu]         = 1.0;
+      ness->P[ness->iel][ness->nu] = -ness->sp[i].z / ness->sp[ness->iel].z;
+      ness->nu++;
+    }
+    for (PetscInt e = 0; e < ness->ne; e++) ness->el[e].phibc = NESS_PHI_STERN; /* no double layer: phi is free at electrodes */
+  } break;
+  case NESS_MODEL_SECONDARY:
+    ness->nu = 0;
+    for (PetscInt i = 0; i < ns; i++) ness->cfix[i] = ness->sp[i].cbulk / ness->c0;
+    if (ness->kappa <= 0) {
+      PetscReal k = 0.0;
+      for (PetscInt i = 0; i < ns; i++) k += PetscSqr(ness->sp[i].z) * ness->sp[i].D * ness->sp[i].cbulk;
+      ness->kappa = NESS_FARADAY * ness->f * k;
+      PetscCheck(ness->kappa > 0, comm, PETSC_ERR_USER_INPUT, "-ness_model secondary: no conductivity (no charged species in bulk); give -ness_conductivity");
+    }
+    ness->kappa_s = ness->kappa / (NESS_FARADAY * ness->f * ness->D0 * ness->c0);
+    for (PetscInt e = 0; e < ness->ne; e++) ness->el[e].phibc = NESS_PHI_STERN;
+    PetscCheck(ness->nbr == 0, comm, PETSC_ERR_USER_INPUT, "-ness_model secondary has uniform composition: bulk reactions (-ness_bulk_reaction_names) need pnp or electroneutral");
+    break;
+  }
+  ness->nf = ness->nu + 1;
   PetscFunctionReturn(0);
 }

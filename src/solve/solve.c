@@ -12,6 +12,7 @@ static PetscErrorCode FormFunction(SNES snes, Vec X, Vec F, void *ctx)
   PetscCall(DMGetLocalVector(ness->dm, &Fl));
   PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
+  PetscCall(NessUpdateControlPotentials(ness, Xl));
   PetscCall(NessResidualLocal(ness, Xl, NULL, 0.0, Fl));
   PetscCall(VecZeroEntries(F));
   PetscCall(DMLocalToGlobalBegin(ness->dm, Fl, ADD_VALUES, F));
@@ -31,15 +32,19 @@ static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
   PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(NessJacobianLocal(ness, Xl, 0.0, P));
+  if (ness->ncouple) {
+    PetscCall(NessUpdateControlPotentials(ness, Xl));
+    PetscCall(NessControlJacobian(ness, Xl, ness->Jlrc));
+  }
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
-  if (J != P) {
+  if (J != P && J != ness->Jlrc) {
     PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
   }
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx)
+PetscErrorCode NessFormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx)
 {
   Ness ness = (Ness)ctx;
   Vec  Xl, Xdl, Fl;
@@ -52,6 +57,7 @@ static PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, 
   PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(DMGlobalToLocalBegin(ness->dm, Xdot, INSERT_VALUES, Xdl));
   PetscCall(DMGlobalToLocalEnd(ness->dm, Xdot, INSERT_VALUES, Xdl));
+  PetscCall(NessUpdateControlPotentials(ness, Xl));
   PetscCall(NessResidualLocal(ness, Xl, Xdl, t, Fl));
   PetscCall(VecZeroEntries(F));
   PetscCall(DMLocalToGlobalBegin(ness->dm, Fl, ADD_VALUES, F));
@@ -62,7 +68,7 @@ static PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, 
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+PetscErrorCode NessFormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
 {
   Ness ness = (Ness)ctx;
   Vec  Xl;
@@ -72,8 +78,12 @@ static PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscRe
   PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(NessJacobianLocal(ness, Xl, shift, P));
+  if (ness->ncouple) {
+    PetscCall(NessUpdateControlPotentials(ness, Xl));
+    PetscCall(NessControlJacobian(ness, Xl, ness->Jlrc));
+  }
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
-  if (J != P) {
+  if (J != P && J != ness->Jlrc) {
     PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
   }
@@ -81,13 +91,21 @@ static PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscRe
 }
 
 /* LU (MUMPS in parallel) for small problems, GMRES + ASM/ILU otherwise; PETSc options override */
-static PetscErrorCode SetDefaultLinearSolver(Ness ness, KSP ksp)
+PetscErrorCode NessSetDefaultLinearSolver(Ness ness, KSP ksp)
 {
   PC pc;
 
   PetscFunctionBegin;
   PetscCall(KSPGetPC(ksp, &pc));
-  if (ness->g.nvglobal * ness->nf <= 200000) {
+  if (ness->ncouple && ness->g.nvglobal * ness->nf <= 200000) {
+    /* Jacobian = sparse A + rank-m correction (MATLRC): GMRES preconditioned by A's LU converges in ~m+1 steps */
+    PetscCall(KSPSetType(ksp, KSPGMRES));
+    PetscCall(PCSetType(pc, PCLU));
+#if defined(PETSC_HAVE_MUMPS)
+    PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+#endif
+    PetscCall(KSPSetTolerances(ksp, 1e-13, 1e-50, PETSC_DEFAULT, 100));
+  } else if (ness->g.nvglobal * ness->nf <= 200000) {
     PetscCall(KSPSetType(ksp, KSPPREONLY));
     PetscCall(PCSetType(pc, PCLU));
 #if defined(PETSC_HAVE_MUMPS)
@@ -113,13 +131,14 @@ static PetscErrorCode SetInitialGuess(Ness ness)
   PetscCall(DMGetLocalVector(ness->dm, &Ul));
   PetscCall(VecGetArray(Ul, &u));
   for (PetscInt v = 0; v < ness->g.nvloc; v++) {
-    for (PetscInt i = 0; i < ns; i++) u[v * nf + i] = ness->sp[i].cbulk / ness->c0;
-    u[v * nf + ns] = 0.0;
+    for (PetscInt j = 0; j < ness->nu; j++) u[v * nf + j] = ness->sp[ness->kept[j]].cbulk / ness->c0;
+    u[v * nf + ness->nu] = 0.0;
     if (ness->g.phidir[v] && !ness->g.dirichlet[v]) {
       const NessElectrode *el = &ness->el[ness->g.phidir[v] - 1];
-      u[v * nf + ns]          = ness->f * (el->Es - el->Epzc);
+      u[v * nf + ness->nu]    = ness->f * (el->Es - el->Epzc);
     }
   }
+  (void)ns;
   PetscCall(VecRestoreArray(Ul, &u));
   PetscCall(DMLocalToGlobalBegin(ness->dm, Ul, INSERT_VALUES, ness->U));
   PetscCall(DMLocalToGlobalEnd(ness->dm, Ul, INSERT_VALUES, ness->U));
@@ -140,7 +159,26 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   PetscCall(SNESSetOptionsPrefix(ness->snes, prefix));
   PetscCall(SNESSetDM(ness->snes, ness->dm));
   PetscCall(SNESSetFunction(ness->snes, NULL, FormFunction, ness));
-  PetscCall(SNESSetJacobian(ness->snes, ness->J, ness->J, FormJacobian, ness));
+  if (ness->ncouple) {
+    /* unknown metal potentials: the Jacobian operator is A + B diag(c) C^T with B, C tall dense (one column per
+       couple) distributed like the solution */
+    Mat      B, C;
+    Vec      c;
+    PetscInt nloc, N;
+    PetscCall(VecGetLocalSize(ness->U, &nloc));
+    PetscCall(VecGetSize(ness->U, &N));
+    PetscCall(MatCreateDense(comm, nloc, PETSC_DECIDE, N, ness->ncouple, NULL, &B));
+    PetscCall(MatCreateDense(comm, nloc, PETSC_DECIDE, N, ness->ncouple, NULL, &C));
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, ness->ncouple, &c));
+    PetscCall(MatZeroEntries(B));
+    PetscCall(MatZeroEntries(C));
+    PetscCall(VecSet(c, 0.0));
+    PetscCall(MatCreateLRC(ness->J, B, c, C, &ness->Jlrc));
+    PetscCall(MatDestroy(&B));
+    PetscCall(MatDestroy(&C));
+    PetscCall(VecDestroy(&c));
+  }
+  PetscCall(SNESSetJacobian(ness->snes, ness->ncouple ? ness->Jlrc : ness->J, ness->J, FormJacobian, ness));
   PetscCall(SNESSetType(ness->snes, SNESNEWTONLS));
   {
     /* pseudo-time marching has globalized: finish with plain Newton steps; at round-off the step norm
@@ -151,7 +189,7 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   }
   PetscCall(SNESSetTolerances(ness->snes, 1e-11, 1e-12, 1e-12, 50, 10000));
   PetscCall(SNESGetKSP(ness->snes, &ksp));
-  PetscCall(SetDefaultLinearSolver(ness, ksp));
+  PetscCall(NessSetDefaultLinearSolver(ness, ksp));
   PetscCall(SNESSetFromOptions(ness->snes));
 
   PetscCall(TSCreate(comm, &ness->ts));
@@ -168,8 +206,8 @@ PetscErrorCode NessSolverSetUp(Ness ness)
     PetscCall(DMDestroy(&dmts));
   }
   PetscCall(TSSetType(ness->ts, TSPSEUDO));
-  PetscCall(TSSetIFunction(ness->ts, NULL, FormIFunction, ness));
-  PetscCall(TSSetIJacobian(ness->ts, ness->J, ness->J, FormIJacobian, ness));
+  PetscCall(TSSetIFunction(ness->ts, NULL, NessFormIFunction, ness));
+  PetscCall(TSSetIJacobian(ness->ts, ness->ncouple ? ness->Jlrc : ness->J, ness->J, NessFormIJacobian, ness));
   PetscCall(TSSetTimeStep(ness->ts, ness->tsdt0));
   PetscCall(TSSetMaxSteps(ness->ts, ness->pseudo_max_steps));
   PetscCall(TSSetMaxTime(ness->ts, 1e30));
@@ -188,7 +226,7 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   }
   PetscCall(SNESSetTolerances(tsnes, 1e-10, 1e-6, 1e-12, 20, 10000));
   PetscCall(SNESGetKSP(tsnes, &ksp));
-  PetscCall(SetDefaultLinearSolver(ness, ksp));
+  PetscCall(NessSetDefaultLinearSolver(ness, ksp));
   PetscCall(TSSetFromOptions(ness->ts));
   PetscFunctionReturn(0);
 }
@@ -210,8 +248,25 @@ PetscErrorCode NessSolve(Ness ness)
   if (stage < 0) PetscCall(PetscLogStageRegister("Ness solve", &stage));
   PetscCall(PetscLogStagePush(stage));
   PetscCall(PetscLogEventBegin(NESS_Solve, ness, 0, 0, 0));
-  if (!ness->solved) PetscCall(SetInitialGuess(ness));
   ness->it_pseudo = ness->it_newton = ness->it_linear = 0;
+  if (!ness->have_state) PetscCall(SetInitialGuess(ness));
+  else if (!ness->solved) {
+    /* warm start: the previous state (a steady state of nearby boundary data) is usually inside Newton's basin;
+       if Newton fails from it, march in pseudo-time from it instead */
+    Vec                 save;
+    SNESConvergedReason r;
+    PetscCall(VecDuplicate(ness->U, &save));
+    PetscCall(VecCopy(ness->U, save));
+    PetscCall(SNESSolve(ness->snes, NULL, ness->U));
+    PetscCall(SNESGetConvergedReason(ness->snes, &r));
+    PetscCall(SNESGetIterationNumber(ness->snes, &it));
+    PetscCall(SNESGetLinearSolveIterations(ness->snes, &lit));
+    ness->it_newton += it;
+    ness->it_linear += lit;
+    if (r > 0) ness->solved = PETSC_TRUE;
+    else PetscCall(VecCopy(save, ness->U));
+    PetscCall(VecDestroy(&save));
+  }
   if (ness->use_pseudo && !ness->solved) {
     PetscCall(TSSetStepNumber(ness->ts, 0));
     PetscCall(TSSetTime(ness->ts, 0.0));
@@ -231,9 +286,14 @@ PetscErrorCode NessSolve(Ness ness)
   ness->it_newton += it;
   ness->it_linear += lit;
   PetscCall(SNESGetFunctionNorm(ness->snes, &ness->fnorm));
-  ness->converged = ness->reason > 0 ? PETSC_TRUE : PETSC_FALSE;
-  ness->solved    = ness->converged;
+  ness->converged  = ness->reason > 0 ? PETSC_TRUE : PETSC_FALSE;
+  ness->solved     = ness->converged;
+  ness->have_state = PETSC_TRUE;
   PetscCall(NessComputeElectrodeResults(ness, ness->U));
+  PetscCall(PetscLogEventBegin(NESS_Post, ness, 0, 0, 0));
+  if (ness->converged) PetscCall(NessComputeThermodynamics(ness, ness->U, NULL));
+  else ness->thermo.computed = PETSC_FALSE; /* no audit of a state that is not a steady state */
+  PetscCall(PetscLogEventEnd(NESS_Post, ness, 0, 0, 0));
   PetscCall(PetscLogEventEnd(NESS_Solve, ness, 0, 0, 0));
   PetscCall(PetscLogStagePop());
   PetscCall(PetscTime(&t1));

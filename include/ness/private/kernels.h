@@ -46,4 +46,12 @@ PetscReal NessPowReg(PetscReal a, PetscReal p, PetscReal *d);
    (prefix/suffix products on the stack for ns <= 32, recomputation for larger ns). */
 void NessButlerVolmer(PetscInt ns, const PetscReal a[], const PetscReal p[], const PetscReal q[], PetscReal alpha_a, PetscReal alpha_c, PetscReal n, PetscReal x, PetscReal *r, PetscReal *drdx, PetscReal drda[]);
 
+/* Mass-action rate of a reversible reaction  sum_{nu<0} |nu_j| A_j <=> sum_{nu>0} nu_j A_j:
+     Rf = kf prod_{nu_j<0} c_j^{-nu_j},  Rb = kb prod_{nu_j>0} c_j^{nu_j},  R = Rf - Rb
+   ns species, c[j] their concentrations (any units consistent with kf, kb), nu[j] the stoichiometry (0: not taking
+   part). Powers are NessPowReg, so c_j slightly negative (during Newton) or 0 gives finite, non-negative factors.
+   dR[j] = dR/dc_j by prefix/suffix products (no division by c_j; stack scratch for ns <= 32, recomputation above).
+   R, Rf, Rb and dR may each be NULL. */
+void NessMassAction(PetscInt ns, const PetscReal c[], const PetscReal nu[], PetscReal kf, PetscReal kb, PetscReal *R, PetscReal *Rf, PetscReal *Rb, PetscReal dR[]);
+
 #endif

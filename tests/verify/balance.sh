@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Dissipation balance T (S_transport + S_reactions + S_surface) = P_external + P_open + P_chemical on the shipped
+# scenarios and the PNP test cases, on 1 and 3 ranks: the relative error must be at the solver tolerance
+# (<= 1e-8), and on Delaunay meshes every edge dissipation sum_i J_KL,i (mu_K - mu_L) must be >= 0 (no edge below
+# -1e-12 of the largest), including a strongly driven case (E - E_eq = 0.44 V, about 1e3 A/m^2).
+# Usage: balance.sh BUILD_DIR SOURCE_DIR
+set -u
+build=$1 src=$2
+NESS="$build/ness"
+# shellcheck source=../mpi/lib.sh
+. "$src/tests/mpi/lib.sh"
+make_workdir balance
+PY=python3
+for p in python3 /usr/bin/python3; do
+  if $p -c 'import json' 2>/dev/null; then PY=$p; break; fi
+done
+
+# case NAME NP NEGOK ARGS...   (NEGOK=1: non-Delaunay mesh, edge signs not checked)
+run_case() {
+  local name=$1 np=$2 negok=$3
+  shift 3
+  local out="$WORK/$name.$np"
+  if ! "$src/tools/mpirun.sh" -n "$np" "$RUN_NESS" "$@" -ness_output_dir "$out" >"$out.log" 2>&1; then
+    fail "$name (np $np)" "(ness exited with an error)"
+    indent "$out.log"
+    return
+  fi
+  local msg
+  if msg=$($PY - "$out/summary.json" "$negok" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+negok = sys.argv[2] == "1"
+pb = d["power_balance_W"]
+ep = d["entropy_production_W_per_K"]
+supply = pb["external"] + pb["open_boundaries"] + pb["chemical"]
+line = ("dissipation %.6e W = external %.6e + open %.6e + chemical %.6e (sum %.6e); relative error %.2e; "
+        "S = %.4e W/K (transport %.3e, reactions %.3e, surface %.3e); min edge %.3e, max edge %.3e, negative %d"
+        % (pb["dissipation"], pb["external"], pb["open_boundaries"], pb["chemical"], supply, pb["relative_error"],
+           ep["total"], ep["bulk_transport"], ep["bulk_reactions"], ep["surface"],
+           d["min_edge_dissipation"], d["max_edge_dissipation"], d["negative_edge_dissipations"]))
+ok = d["converged"] and pb["relative_error"] <= 1e-8 and ep["total"] > 0
+ok = ok and abs(pb["dissipation"] - supply) <= 1e-8 * max(abs(pb["dissipation"]), abs(pb["external"]), abs(pb["open_boundaries"]), abs(pb["chemical"]))
+if not negok:
+    ok = ok and d["negative_edge_dissipations"] == 0 and d["min_edge_dissipation"] >= -1e-12 * d["max_edge_dissipation"]
+for k in ("bulk_transport", "bulk_reactions", "surface"):
+    ok = ok and ep[k] >= -1e-12 * ep["total"]
+print(line)
+sys.exit(0 if ok else 1)
+PYEOF
+  ); then
+    pass "$name (np $np): $msg"
+  else
+    fail "$name (np $np)" "$msg"
+  fi
+}
+
+for np in 1 3; do
+  run_case default "$np" 0 -options_file "$src/scenarios/default.yaml"
+  run_case default_strong "$np" 0 -options_file "$src/scenarios/default.yaml" -ness_electrode_anode_potential 0.0
+  run_case ranks_1d "$np" 0 -options_file "$src/tests/data/ranks_1d.yaml"
+  run_case dirichlet_phi_1d "$np" 0 -options_file "$src/tests/data/ranks_1d.yaml" -ness_electrode_anode_phi_bc dirichlet -ness_electrode_anode_potential -0.2
+  run_case cube_3d "$np" 1 -options_file "$src/tests/data/ranks_1d.yaml" -ness_mesh_file "$src/meshes/cube.msh" -ness_mesh_scale 1e-5 \
+    -ness_electrode_anode_label left -ness_bulk_boundaries right
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
