@@ -34,6 +34,7 @@ PETSC_EXTERN PetscErrorCode NessGetSNES(Ness, SNES *);
 PETSC_EXTERN PetscErrorCode NessGetTS(Ness, TS *);
 PETSC_EXTERN PetscErrorCode NessGetSolution(Ness, Vec *);
 PETSC_EXTERN PetscErrorCode NessGetConverged(Ness, PetscBool *);
+PETSC_EXTERN PetscErrorCode NessGetIterations(Ness, PetscInt *, PetscInt *, PetscInt *);
 
 /* Problem description */
 PETSC_EXTERN PetscErrorCode NessGetNumSpecies(Ness, PetscInt *);

@@ -177,6 +177,7 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   }
   PetscCheck(ness->vtype == NESS_VELOCITY_NONE || ness->model != NESS_MODEL_SECONDARY, comm, PETSC_ERR_USER_INPUT, "-ness_velocity_type %s: the secondary model has uniform composition, advection does not enter it", NessVelocities[ness->vtype]);
   ness->configured = PETSC_TRUE;
+  PetscCall(PetscObjectChangeTypeName((PetscObject)ness, NessModels[ness->model]));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -446,6 +447,20 @@ PetscErrorCode NessGetElectrodePotential(Ness ness, PetscInt e, PetscReal *E)
   PetscFunctionBegin;
   PetscCheck(e >= 0 && e < ness->ne, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Electrode %" PetscInt_FMT " out of range", e);
   *E = ness->el[e].Es;
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessGetIterations - work of the last NessSolve(): pseudo-time steps, Newton iterations (all phases) and linear
+  iterations (not collective)
+@*/
+PetscErrorCode NessGetIterations(Ness ness, PetscInt *pseudo, PetscInt *newton, PetscInt *linear)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  if (pseudo) *pseudo = ness->it_pseudo;
+  if (newton) *newton = ness->it_newton;
+  if (linear) *linear = ness->it_linear;
   PetscFunctionReturn(0);
 }
 

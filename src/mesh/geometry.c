@@ -1,5 +1,6 @@
 /* Voronoi (box-method) geometry: control volumes, edge coefficients gamma_KL = |dw_K n dw_L|/|x_K - x_L| and
-   boundary areas, assembled cell by cell and summed across ranks; hoisted out of the residual loop. */
+   boundary areas, assembled cell by cell and summed across ranks; hoisted out of the residual loop. In axisymmetric
+   coordinates (2D, x = r) every measure is weighted by 2 pi r (NessCellGeometryAxisym). */
 #include <ness/private/nessimpl.h>
 
 /* Geometry of one cell (or boundary facet) with nv vertices, coordinates x[nv*cdim].

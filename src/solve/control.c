@@ -66,7 +66,7 @@ PetscErrorCode NessUpdateControlPotentials(Ness ness, Vec Ul)
   PetscInt           it;
 
   PetscFunctionBegin;
-  if (!nc) PetscFunctionReturn(0);
+  if (!nc || ness->control_frozen) PetscFunctionReturn(0);
   PetscCall(VecGetArrayRead(Ul, &u));
   for (PetscInt c = 0; c < nc; c++) {
     E[c]    = ness->couple[c].E;
@@ -86,12 +86,15 @@ PetscErrorCode NessUpdateControlPotentials(Ness ness, Vec Ul)
       if (gval > 0) hi[c] = PetscMin(hi[c], E[c]);
       else lo[c] = PetscMax(lo[c], E[c]);
       step = dcur[c] > 0 ? -gval / dcur[c] : (gval > 0 ? -0.1 : 0.1);
+      if (PetscAbsReal(step) < 1e-14 * (1.0 + PetscAbsReal(E[c])) || gval == 0.0) {
+        done[c] = PETSC_TRUE;
+        continue;
+      }
+      all = PETSC_FALSE;
       /* at most 0.1 V per iteration (exponential laws), and stay inside the bracket (bisect when leaving it) */
       step = PetscMax(-0.1, PetscMin(0.1, step));
       En   = E[c] + step;
-      if (En <= lo[c] || En >= hi[c]) En = (lo[c] > -PETSC_MAX_REAL && hi[c] < PETSC_MAX_REAL) ? 0.5 * (lo[c] + hi[c]) : E[c] + step;
-      if (PetscAbsReal(En - E[c]) < 1e-14 * (1.0 + PetscAbsReal(E[c])) || (hi[c] - lo[c]) < 1e-14 * (1.0 + PetscAbsReal(E[c]))) done[c] = PETSC_TRUE;
-      else all = PETSC_FALSE;
+      if ((En < lo[c] || En > hi[c]) && lo[c] > -PETSC_MAX_REAL && hi[c] < PETSC_MAX_REAL) En = 0.5 * (lo[c] + hi[c]);
       E[c] = En;
     }
     if (all) break;
@@ -193,8 +196,8 @@ PetscErrorCode NessControlJacobian(Ness ness, Vec Ul, Mat Jlrc)
   }
   PetscCall(PetscFree(uf));
   PetscCall(VecRestoreArrayRead(Ul, &ur));
-  PetscCall(VecGetArray(cvec, &cv)); /* sequential, the same on every rank */
-  for (PetscInt c = 0; c < nc; c++) cv[c] = -1.0 / ness->couple[c].dgdE;
+  PetscCall(VecGetArray(cvec, &cv));                                                                  /* sequential, the same on every rank */
+  for (PetscInt c = 0; c < nc; c++) cv[c] = ness->control_frozen ? 0.0 : -1.0 / ness->couple[c].dgdE; /* frozen: potentiostatic */
   PetscCall(VecRestoreArray(cvec, &cv));
   for (PetscInt c = 0; c < nc; c++) {
     Vec colB, colC;

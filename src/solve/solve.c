@@ -146,6 +146,116 @@ static PetscErrorCode SetInitialGuess(Ness ness)
   PetscFunctionReturn(0);
 }
 
+/* Newton steps keep every concentration positive: a species unknown that the step would take below a tenth of
+   its current value is set to that tenth instead (a projection, component by component, so one tiny co-ion
+   concentration in a double layer does not shorten the whole step). Far from the solution this keeps
+   exponentially stiff kinetics and diffusion-limited states in the physical region; near it nothing is clipped. */
+static PetscErrorCode PositivityPostCheck(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBool *changedY, PetscBool *changedW, void *ctx)
+{
+  Ness               ness = (Ness)ctx;
+  const PetscScalar *x;
+  PetscScalar       *w;
+  PetscInt           n, nf = ness->nf, nclip = 0;
+
+  PetscFunctionBegin;
+  *changedY = PETSC_FALSE;
+  *changedW = PETSC_FALSE;
+  if (ness->nu == 0) PetscFunctionReturn(0);
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(W, &w));
+  for (PetscInt v = 0; v < n / nf; v++)
+    for (PetscInt j = 0; j < ness->nu; j++) {
+      const PetscReal xo = PetscRealPart(x[v * nf + j]);
+      if (xo > 0 && PetscRealPart(w[v * nf + j]) < 0.1 * xo) {
+        w[v * nf + j] = 0.1 * xo;
+        nclip++;
+      }
+    }
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(VecRestoreArray(W, &w));
+  if (nclip) *changedW = PETSC_TRUE;
+  {
+    PetscInt g;
+    PetscCall(MPIU_Allreduce(&nclip, &g, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)ness)));
+    ness->damped = g ? PETSC_TRUE : PETSC_FALSE;
+  }
+  (void)ls;
+  (void)Y;
+  PetscFunctionReturn(0);
+}
+
+/* Electroneutral model: the potential follows the composition through charge conservation, so a clipped
+   composition with an unclipped potential is inconsistent; there the whole step is shortened instead, so that no
+   concentration (also the eliminated one) that the full step would make negative falls below a tenth of its value. */
+static PetscErrorCode PositivityPreCheck(SNESLineSearch ls, Vec X, Vec Y, PetscBool *changed, void *ctx)
+{
+  Ness               ness = (Ness)ctx;
+  const PetscScalar *x, *y;
+  PetscInt           n, nf = ness->nf, ns = ness->ns;
+  PetscReal          lam = 1.0, glam;
+
+  PetscFunctionBegin;
+  *changed = PETSC_FALSE;
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayRead(Y, &y));
+  for (PetscInt v = 0; v < n / nf; v++) {
+    PetscReal c[NESS_MAX_SPECIES], psi;
+    NessVertexState(ness, &x[v * nf], c, &psi);
+    for (PetscInt i = 0; i < ns; i++) {
+      PetscReal dc = 0.0; /* the update is c - lam dc */
+      for (PetscInt j = 0; j < ness->nu; j++) dc += ness->P[i][j] * PetscRealPart(y[v * nf + j]);
+      if (dc > c[i] && c[i] > 0) lam = PetscMin(lam, 0.9 * c[i] / dc);
+    }
+  }
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(MPIU_Allreduce(&lam, &glam, 1, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)ness)));
+  ness->damped = glam < 1.0 ? PETSC_TRUE : PETSC_FALSE;
+  if (glam < 1.0) {
+    PetscCall(VecScale(Y, glam));
+    *changed = PETSC_TRUE;
+  }
+  (void)ls;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SetPositivity(Ness ness, SNESLineSearch ls)
+{
+  PetscFunctionBegin;
+  if (ness->model == NESS_MODEL_ELECTRONEUTRAL) PetscCall(SNESLineSearchSetPreCheck(ls, PositivityPreCheck, ness));
+  else if (ness->model == NESS_MODEL_PNP) PetscCall(SNESLineSearchSetPostCheck(ls, PositivityPostCheck, ness));
+  PetscFunctionReturn(0);
+}
+
+/* Convergence of the final Newton solve: PETSc's default test, except that a tiny step (stol) counts as
+   convergence only when the step was not shortened by the positivity safeguard (a damped step can be tiny far
+   from the solution) */
+static PetscErrorCode ConvergedTest(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm, SNESConvergedReason *reason, void *ctx)
+{
+  Ness ness = (Ness)ctx;
+
+  PetscFunctionBegin;
+  PetscCall(SNESConvergedDefault(snes, it, xnorm, snorm, fnorm, reason, NULL));
+  if (*reason == SNES_CONVERGED_SNORM_RELATIVE && ness->damped) *reason = SNES_CONVERGED_ITERATING;
+  PetscFunctionReturn(0);
+}
+
+/* a pseudo-time step whose Newton solve needed no iteration means the state is already steady to the inner
+   tolerance (the residual floor can sit above TSPseudo's relative stopping test): hand over to the Newton finish */
+static PetscErrorCode PseudoPostStep(TS ts)
+{
+  SNES     snes;
+  PetscInt its;
+
+  PetscFunctionBegin;
+  PetscCall(TSGetSNES(ts, &snes));
+  PetscCall(SNESGetIterationNumber(snes, &its));
+  if (its == 0) PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NessSolverSetUp(Ness ness)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)ness);
@@ -186,8 +296,10 @@ PetscErrorCode NessSolverSetUp(Ness ness)
     SNESLineSearch ls;
     PetscCall(SNESGetLineSearch(ness->snes, &ls));
     PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+    PetscCall(SetPositivity(ness, ls));
   }
   PetscCall(SNESSetTolerances(ness->snes, 1e-11, 1e-12, 1e-12, 50, 10000));
+  PetscCall(SNESSetConvergenceTest(ness->snes, ConvergedTest, ness, NULL));
   PetscCall(SNESGetKSP(ness->snes, &ksp));
   PetscCall(NessSetDefaultLinearSolver(ness, ksp));
   PetscCall(SNESSetFromOptions(ness->snes));
@@ -216,6 +328,7 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   /* a rejected pseudo-time step ends the marching; the Newton finish and its converged reason decide */
   PetscCall(TSSetErrorIfStepFails(ness->ts, PETSC_FALSE));
   PetscCall(TSPseudoSetTimeStepIncrement(ness->ts, 1.5));
+  PetscCall(TSSetPostStep(ness->ts, PseudoPostStep));
   PetscCall(TSGetSNES(ness->ts, &tsnes));
   PetscCall(SNESSetType(tsnes, SNESNEWTONLS));
   {
@@ -223,6 +336,7 @@ PetscErrorCode NessSolverSetUp(Ness ness)
     SNESLineSearch ls;
     PetscCall(SNESGetLineSearch(tsnes, &ls));
     PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+    PetscCall(SetPositivity(ness, ls));
   }
   PetscCall(SNESSetTolerances(tsnes, 1e-10, 1e-6, 1e-12, 20, 10000));
   PetscCall(SNESGetKSP(tsnes, &ksp));
@@ -231,24 +345,12 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   PetscFunctionReturn(0);
 }
 
-/*@
-  NessSolve - marches to the steady state: pseudo-transient continuation, then Newton (collective)
-@*/
-PetscErrorCode NessSolve(Ness ness)
+/* warm-started Newton, or pseudo-transient continuation then Newton; sets ness->reason */
+static PetscErrorCode SolveCore(Ness ness)
 {
-  PetscLogDouble t0, t1;
-  PetscInt       it, lit;
-  PetscLogStage  stage;
+  PetscInt it, lit;
 
   PetscFunctionBegin;
-  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
-  PetscCall(NessSetUp(ness));
-  PetscCall(PetscTime(&t0));
-  PetscCall(PetscLogStageGetId("Ness solve", &stage));
-  if (stage < 0) PetscCall(PetscLogStageRegister("Ness solve", &stage));
-  PetscCall(PetscLogStagePush(stage));
-  PetscCall(PetscLogEventBegin(NESS_Solve, ness, 0, 0, 0));
-  ness->it_pseudo = ness->it_newton = ness->it_linear = 0;
   if (!ness->have_state) PetscCall(SetInitialGuess(ness));
   else if (!ness->solved) {
     /* warm start: the previous state (a steady state of nearby boundary data) is usually inside Newton's basin;
@@ -286,6 +388,80 @@ PetscErrorCode NessSolve(Ness ness)
   ness->it_newton += it;
   ness->it_linear += lit;
   PetscCall(SNESGetFunctionNorm(ness->snes, &ness->fnorm));
+  PetscFunctionReturn(0);
+}
+
+/* Unknown metal potentials, first solve: the potentials are held at their initial values (potentiostatic) for the
+   pseudo-transient march, because a Frumkin-corrected electrode under current control is a stiff DAE in
+   pseudo-time (the Stern layer moves phi with E at fixed charge). Then the current constraints are switched on
+   and their targets ramped from the currents of that state to the requested ones, each stage a warm-started
+   Newton solve; a failed stage is retried with a quarter of the increment. */
+static PetscErrorCode SolveWithControl(Ness ness)
+{
+  PetscReal I0[NESS_MAX_ELECTRODES], target[NESS_MAX_ELECTRODES], s = 0.0, ds = 1.0;
+  Vec       save;
+  PetscInt  it, lit, stages = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt c = 0; c < ness->ncouple; c++) {
+    target[c] = ness->couple[c].target;
+    for (PetscInt j = 0; j < ness->couple[c].ne; j++) ness->el[ness->couple[c].el[j]].Es = ness->couple[c].E;
+  }
+  ness->control_frozen = PETSC_TRUE;
+  PetscCall(SolveCore(ness));
+  ness->control_frozen = PETSC_FALSE;
+  if (ness->reason <= 0) PetscFunctionReturn(0);
+  PetscCall(NessComputeElectrodeResults(ness, ness->U));
+  for (PetscInt c = 0; c < ness->ncouple; c++) {
+    I0[c] = 0.0;
+    for (PetscInt j = 0; j < ness->couple[c].ne; j++) I0[c] += ness->el[ness->couple[c].el[j]].current;
+  }
+  PetscCall(VecDuplicate(ness->U, &save));
+  while (s < 1.0) {
+    const PetscReal sn = PetscMin(1.0, s + ds);
+    for (PetscInt c = 0; c < ness->ncouple; c++) ness->couple[c].target = I0[c] + sn * (target[c] - I0[c]);
+    PetscCall(VecCopy(ness->U, save));
+    PetscCall(SNESSolve(ness->snes, NULL, ness->U));
+    PetscCall(SNESGetConvergedReason(ness->snes, &ness->reason));
+    PetscCall(SNESGetIterationNumber(ness->snes, &it));
+    PetscCall(SNESGetLinearSolveIterations(ness->snes, &lit));
+    ness->it_newton += it;
+    ness->it_linear += lit;
+    stages++;
+    if (ness->reason > 0) {
+      s  = sn;
+      ds = PetscMin(1.0, 2.0 * ds);
+    } else {
+      PetscCall(VecCopy(save, ness->U));
+      ds *= 0.25;
+      if (ds < 1e-4 || stages > 60) break;
+    }
+  }
+  PetscCall(PetscInfo(ness, "Current control reached after %" PetscInt_FMT " Newton stages (last fraction %g)\n", stages, (double)s));
+  for (PetscInt c = 0; c < ness->ncouple; c++) ness->couple[c].target = target[c];
+  PetscCall(VecDestroy(&save));
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessSolve - marches to the steady state: pseudo-transient continuation, then Newton (collective)
+@*/
+PetscErrorCode NessSolve(Ness ness)
+{
+  PetscLogDouble t0, t1;
+  PetscLogStage  stage;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  PetscCall(NessSetUp(ness));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogStageGetId("Ness solve", &stage));
+  if (stage < 0) PetscCall(PetscLogStageRegister("Ness solve", &stage));
+  PetscCall(PetscLogStagePush(stage));
+  PetscCall(PetscLogEventBegin(NESS_Solve, ness, 0, 0, 0));
+  ness->it_pseudo = ness->it_newton = ness->it_linear = 0;
+  if (ness->ncouple && !ness->have_state) PetscCall(SolveWithControl(ness));
+  else PetscCall(SolveCore(ness));
   ness->converged  = ness->reason > 0 ? PETSC_TRUE : PETSC_FALSE;
   ness->solved     = ness->converged;
   ness->have_state = PETSC_TRUE;

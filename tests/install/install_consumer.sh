@@ -31,6 +31,7 @@ NP=2
 RTOL=1e-10
 SCENARIO="$SOURCE_DIR/tests/data/ranks_1d.yaml"
 MPIRUN=(bash "$SOURCE_DIR/tools/mpirun.sh" -n "$NP")
+MPICC=${MPICC:-mpicc} # the MPI C compiler wrapper (ctest sets it to CMake's MPI_C_COMPILER)
 
 # shellcheck source=tests/install/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -99,12 +100,12 @@ else
   show "$WORK/pc.err"
 fi
 # shellcheck disable=SC2086 # the pkg-config flags are split on purpose
-step "mpicc with pkg-config" mpicc -o "$WORK/host_pc" "$SOURCE_DIR/tests/install/consumer/host.c" $pcflags -Wl,-rpath,"$MOVED/$LIBDIR"
+step "mpicc with pkg-config" "$MPICC" -o "$WORK/host_pc" "$SOURCE_DIR/tests/install/consumer/host.c" $pcflags -Wl,-rpath,"$MOVED/$LIBDIR"
 
 # the installed header compiles on its own as C and as C++ (extern "C" through PETSC_EXTERN)
 printf '#include <ness.h>\nint main(void) { Ness n = NULL; return n != NULL; }\n' >"$WORK/header_only.c"
 # shellcheck disable=SC2086
-step "ness.h alone (mpicc -std=c99 -Wall -Werror)" mpicc -std=c99 -Wall -Werror -fsyntax-only $pcflags "$WORK/header_only.c"
+step "ness.h alone (mpicc -std=c99 -Wall -Werror)" "$MPICC" -std=c99 -Wall -Werror -fsyntax-only $pcflags "$WORK/header_only.c"
 if command -v mpicxx >/dev/null 2>&1; then
   cp "$WORK/header_only.c" "$WORK/header_only.cxx"
   # shellcheck disable=SC2086

@@ -124,17 +124,24 @@ static PetscErrorCode RemoveDir(const char dir[])
 
 int main(int argc, char **argv)
 {
-  PetscInt failures = 0;
-  MMS      m        = {
-                1e-7, 1.0, 0.05, {0.5,  -0.3},
-                   {1,    -1  },
-                   {1e-9, 2e-9},
-                   78.5 * NESS_EPS0, 0, PETSC_FALSE
-  };
-  PetscMPIInt rank;
+  PetscInt       failures = 0;
+  PetscMPIInt    rank;
+  PetscLogDouble t0, t1;
+  MMS            m;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(PetscMemzero(&m, sizeof(m)));
+  m.L   = 1e-7; /* domain size (m) */
+  m.cb  = 1.0;  /* bulk concentration (mol/m^3) */
+  m.b   = 0.05; /* potential amplitude (V) */
+  m.eps = 78.5 * NESS_EPS0;
+  for (PetscInt i = 0; i < 2; i++) {
+    m.a[i] = i ? -0.3 : 0.5;
+    m.z[i] = i ? -1 : 1;
+    m.D[i] = i ? 2e-9 : 1e-9;
+  }
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCall(PetscTime(&t0));
   /* 1. manufactured solutions */
   for (PetscInt axis = 0; axis < 2; axis++) {
     const PetscReal R1 = axis ? 0.0 : m.L, R2 = R1 + m.L, H = m.L, vexact = PETSC_PI * (R2 * R2 - R1 * R1) * H;
@@ -144,7 +151,7 @@ int main(int argc, char **argv)
       const char *name = axis ? (type ? "axis,    simplex" : "axis,    tensor ") : (type ? "annulus, simplex" : "annulus, tensor ");
       for (PetscInt k = 0; k < 4; k++) {
         char mesh[1024];
-        if (type == 0) PetscCall(PetscSNPrintf(mesh, sizeof(mesh), "-ness_mesh_dim 2 -ness_mesh_faces %d,%d -ness_mesh_lower %g,0 -ness_mesh_upper %g,%g", 8 << k, 8 << k, (double)R1, (double)R2, (double)H));
+        if (type == 0) PetscCall(PetscSNPrintf(mesh, sizeof(mesh), "-ness_mesh_dim 2 -ness_mesh_faces %d,%d -ness_mesh_lower %g,0 -ness_mesh_upper %g,%g", 5 << k, 5 << k, (double)R1, (double)R2, (double)H));
         else PetscCall(PetscSNPrintf(mesh, sizeof(mesh), "-ness_mesh_file %s/meshes/%s_h%d.msh -ness_mesh_scale %g", NESS_SOURCE_DIR, axis ? "cylinder" : "annulus", (int)(k + 1), (double)m.L));
         PetscCall(Run(mesh, &m, &err[k], &h[k], &vol));
         verr = PetscMax(verr, PetscAbsReal(vol - vexact) / vexact);
@@ -158,6 +165,9 @@ int main(int argc, char **argv)
       }
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "axisym mms %s: control volumes sum to pi (R2^2 - R1^2) H to %.1e (relative, worst level)\n", name, (double)verr));
       VERIFY_CHECK(verr <= 1e-12, "axisymmetric %s: volume sum off by %.3e\n", name, (double)verr);
+      PetscCall(PetscTime(&t1));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  (%.2f s)\n", (double)(t1 - t0)));
+      t0 = t1;
     }
   }
   /* 2. a uniform bulk state stays exact: bulk only at the top, axis, outer side and bottom insulating */
@@ -228,6 +238,8 @@ int main(int argc, char **argv)
     VERIFY_CHECK(cur > 0, "disk electrode current %.3e is not anodic\n", (double)cur);
     VERIFY_CHECK(coords, "summary.json does not say \"coordinates\": \"axisymmetric\"\n");
     PetscCall(NessDestroy(&ness));
+    PetscCall(PetscTime(&t1));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  (%.2f s)\n", (double)(t1 - t0)));
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d passed, %d failed\n", failures ? 0 : 1, failures ? 1 : 0));
   PetscCall(PetscFinalize());

@@ -265,6 +265,8 @@ struct _p_Ness {
   TSConvergedReason   tsreason;
   PetscInt            it_pseudo, it_newton, it_linear;
   PetscReal           fnorm;
+  PetscBool           damped;
+  PetscBool           control_frozen; /* unknown metal potentials held fixed (first stage of NessSolve) */ /* the last Newton step was shortened by the positivity safeguard */
   PetscLogDouble      t_setup, t_solve, t_output;
   NessThermo          thermo;
   PetscBool           transient;      /* after the steady solve, switch the drive off and relax (NessRelax) */

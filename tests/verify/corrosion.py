@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Corrosion electrochemistry against closed forms (issue: transport models, metal potential control, advection,
+axisymmetry). Runs the ness program under MPI and checks its outputs; prints one PASS/FAIL line per check.
+
+Usage: corrosion.py BUILD_DIR SOURCE_DIR
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+F = 96485.33212
+R = 8.314462618
+T = 298.15
+f = F / (R * T)
+
+build, src = sys.argv[1], sys.argv[2]
+ness = os.path.join(build, "ness")
+mpirun = ["bash", os.path.join(src, "tools", "mpirun.sh")]
+work = tempfile.mkdtemp(prefix="ness_corrosion.")
+results = []
+
+
+def run(name, np_, scenario, *opts):
+    out = os.path.join(work, name)
+    cmd = mpirun + ["-n", str(np_), ness, "-options_file", os.path.join(src, scenario), "-ness_output_dir", out] + list(opts)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("%s failed (exit %d):\n%s%s" % (" ".join(cmd), p.returncode, p.stdout[-2000:], p.stderr[-2000:]))
+    with open(os.path.join(out, "summary.json")) as fh:
+        return json.load(fh), out
+
+
+def profile(out, field):
+    with h5py.File(os.path.join(out, "solution.h5"), "r") as h:
+        x = h["geometry/vertices"][()]
+        v = h["fields/" + field][()]
+    x = x[:, 0] if x.ndim > 1 else x
+    o = np.argsort(x, kind="stable")
+    return x[o], v[o]
+
+
+def check(name, ok, detail):
+    results.append(ok)
+    print("%s  %s: %s" % ("PASS" if ok else "FAIL", name, detail))
+    sys.stdout.flush()
+
+
+def guarded(name, fn):
+    try:
+        fn()
+    except Exception as e:  # a failed run is a failed check, not a crash of the suite
+        check(name, False, str(e))
+
+
+# 1. electroneutral binary electrolyte (CuSO4), depositing cathode and a bulk reservoir
+def en_binary():
+    L, c0, Dp, z = 1e-4, 100.0, 0.72e-9, 2
+    ilim = 2 * z * F * Dp * c0 / L
+    errs, hs = [], []
+    for n in (100, 200, 400):
+        d, out = run("en%d" % n, 2, "tests/data/en_binary.yaml", "-ness_mesh_faces", str(n))
+        x, c = profile(out, "c_Cu")
+        _, a = profile(out, "c_SO4")
+        _, phi = profile(out, "phi")
+        I = d["electrodes"][0]["current_A"]
+        errs.append(abs(-I / (1 - c[0] / c0) / ilim - 1))
+        hs.append(L / n)
+        lin = c[0] + (c0 - c[0]) * x / L
+        pol = d["electrodes"][0]["reactions"][0]["polarization_V"]
+        phi_err = abs(phi[0] - math.log(c[0] / c0) / (z * f))
+        conc_err = abs(pol["concentration"] + pol["ohmic"] - 2 * math.log(c[0] / c0) / (z * f))
+    order = math.log(errs[0] / errs[-1]) / math.log(hs[0] / hs[-1])
+    check("electroneutral limiting current", errs[-1] < 2e-5 and order > 1.9,
+          "I = i_lim (1 - c(0)/c0) with i_lim = 2zFD+c0/L = %.4f A/m^2: relative errors %s at N = 100, 200, 400, order %.2f"
+          % (ilim, ", ".join("%.2e" % e for e in errs), order))
+    check("electroneutral profile", np.abs(c - lin).max() < 1e-3 * c0 and np.abs(a - c).max() < 1e-10 * c0,
+          "c_Cu linear to %.2e mol/m^3 (N = 400), c_SO4 = c_Cu to %.1e" % (np.abs(c - lin).max(), np.abs(a - c).max()))
+    check("electroneutral potential", phi_err < 1e-9 and conc_err < 1e-9,
+          "phi(0) = (RT/zF) ln(c(0)/c0) to %.1e V; concentration + ohmic polarization = (2RT/zF) ln(c(0)/c0) to %.1e V"
+          % (phi_err, conc_err))
+    # PNP with a thin Debye layer (lambda_D/L ~ 5e-6) reduces to the electroneutral relations away from the walls
+    d, out = run("pnp_thin", 2, "tests/data/en_binary.yaml", "-ness_model", "pnp", "-ness_mesh_faces", "300",
+                 "-ness_mesh_grade", "10", "-ness_electrode_cathode_phi_bc", "stern")
+    x, c = profile(out, "c_Cu")
+    _, phi = profile(out, "phi")
+    I = d["electrodes"][0]["current_A"]
+    worst_c, worst_p = 0.0, 0.0
+    for xq in (0.25 * L, 0.5 * L, 0.75 * L):
+        cen = c0 + I * (L - xq) / (2 * z * F * Dp)  # I < 0 (cathodic)
+        worst_c = max(worst_c, abs(np.interp(xq, x, c) - cen) / c0)
+        worst_p = max(worst_p, abs(np.interp(xq, x, phi) - math.log(cen / c0) / (z * f)))
+    check("pnp thin layer = electroneutral away from the wall", worst_c < 1e-4 and worst_p < 1e-5,
+          "at x = L/4, L/2, 3L/4 the PNP concentration matches c0 - |I|(L-x)/(2zFD+) to %.1e c0 and phi matches "
+          "(RT/zF) ln(c/c0) to %.1e V (PNP current %.3f A/m^2)" % (worst_c, worst_p, I))
+
+
+# 2. secondary current distribution: Ohm's law + Butler-Volmer, a scalar root
+def secondary():
+    kappa, L, i0, E, Eeq = 5.0, 1e-2, 1.0, -0.3, -0.44
+
+    def g(i):
+        eta = E - Eeq - i * L / kappa
+        return i - i0 * (math.exp(f * eta) - math.exp(-f * eta))
+
+    lo, hi = 0.0, 1e4
+    for _ in range(200):
+        m = 0.5 * (lo + hi)
+        lo, hi = (lo, m) if g(m) > 0 else (m, hi)
+    d, out = run("sec1d", 2, "tests/data/secondary_1d.yaml")
+    I = d["electrodes"][0]["current_A"]
+    check("secondary 1D vs Ohm + Butler-Volmer", abs(I / m - 1) < 1e-10,
+          "I = %.12g A/m^2, scalar root %.12g, relative difference %.1e" % (I, m, abs(I / m - 1)))
+    # galvanostatic with that current recovers the potential
+    d2, _ = run("sec1d_gal", 2, "tests/data/secondary_1d.yaml", "-ness_electrode_anode_control", "galvanostatic",
+                "-ness_electrode_anode_current", "%.17g" % I)
+    dE = abs(d2["electrodes"][0]["potential_V"] - E)
+    check("secondary galvanostatic = potentiostatic", dE < 1e-8,
+          "current %.6g A/m^2 imposed: potential %.12f V vs %.2f V (difference %.1e V)" % (I, d2["electrodes"][0]["potential_V"], E, dE))
+
+
+def pnp_galvanostatic():
+    d, _ = run("pnp_pot", 2, "scenarios/default.yaml", "-ness_mesh_faces", "24,20")
+    I = d["electrodes"][0]["current_A"]
+    d2, _ = run("pnp_gal", 2, "scenarios/default.yaml", "-ness_mesh_faces", "24,20", "-ness_electrode_anode_control",
+                "galvanostatic", "-ness_electrode_anode_current", "%.17g" % I, "-ness_electrode_anode_potential", "-0.35")
+    dE = abs(d2["electrodes"][0]["potential_V"] + 0.30)
+    check("pnp galvanostatic = potentiostatic", dE < 1e-8,
+          "default scenario (24x20): current %.9e A imposed, potential %.12f V vs -0.30 V (difference %.1e V)"
+          % (I, d2["electrodes"][0]["potential_V"], dE))
+
+
+# 3. floating galvanic couple against the Evans-diagram crossing (Tafel lines, closed form)
+def evans():
+    diffs = []
+    for kappa in (1e5, 1e6):
+        d, _ = run("galv%g" % kappa, 2, "tests/data/galvanic_strip.yaml", "-ness_conductivity", "%g" % kappa)
+        el = {e["name"]: e for e in d["electrodes"]}
+        Amg, Ast = el["mg"]["area_m2"], el["steel"]["area_m2"]
+        Ev = (math.log10(Ast * 0.3 / (Amg * 1.0)) - 1.55 / 0.055 - 0.85 / 0.22) / (1 / 0.055 + 1 / 0.22)
+        diffs.append(abs(el["mg"]["potential_V"] - Ev))
+        net = el["mg"]["current_A"] + el["steel"]["current_A"]
+    check("floating couple = Evans crossing", diffs[-1] < 2e-6 and diffs[0] / diffs[1] > 5 and abs(net) < 1e-10 * abs(el["mg"]["current_A"]),
+          "E_Evans = %.6f V; |E - E_Evans| = %.2e V (kappa 1e5 S/m), %.2e V (1e6 S/m): the difference is the ohmic drop, "
+          "~1/kappa; net current of the couple %.1e A" % (Ev, diffs[0], diffs[1], net))
+
+
+# 4. advection-diffusion in 1D: exponential profile, reproduced at the vertices by the exponentially fitted flux
+def advection():
+    L, D, u, cb = 1e-4, 1e-9, 2e-4, 1.0
+    d, out = run("adv", 2, "tests/data/advection_1d.yaml")
+    i = d["electrodes"][0]["current_A"]
+    J0 = i / F  # n = 1, stoich 1
+    x, c = profile(out, "c_O")
+    A = J0 / u
+    exact = A + (cb - A) * np.exp(u * (x - L) / D)
+    err = np.abs(c - exact).max() / np.abs(exact).max()
+    check("advection-diffusion exact at vertices", err < 1e-10,
+          "Pe = uL/D = %.0f, produced flux %.4e mol/(m^2 s): max relative vertex error %.1e" % (u * L / D, J0, err))
+
+
+# 5. axisymmetric coaxial cylinders: Ohm's law in cylindrical coordinates + Butler-Volmer
+def axisym():
+    r1, r2, H, kappa, i0, E, Eeq = 1e-3, 1e-2, 2e-3, 5.0, 1.0, -0.3, -0.44
+
+    def g(i):  # i: current density at r1; phi(r1) = i r1 ln(r2/r1)/kappa
+        eta = E - Eeq - i * r1 * math.log(r2 / r1) / kappa
+        return i - i0 * (math.exp(f * eta) - math.exp(-f * eta))
+
+    lo, hi = 0.0, 1e4
+    for _ in range(200):
+        m = 0.5 * (lo + hi)
+        lo, hi = (lo, m) if g(m) > 0 else (m, hi)
+    Iex = 2 * math.pi * r1 * H * m
+    errs = []
+    for n in (8, 16, 32):
+        d, _ = run("axi%d" % n, 2, "tests/data/secondary_1d.yaml", "-ness_coordinates", "axisymmetric", "-ness_mesh_dim", "2",
+                   "-ness_mesh_faces", "%d,2" % n, "-ness_mesh_lower", "%g,0" % r1, "-ness_mesh_upper", "%g,%g" % (r2, H),
+                   "-ness_electrode_anode_label", "left")
+        errs.append(abs(d["electrodes"][0]["current_A"] / Iex - 1))
+        area = d["electrodes"][0]["area_m2"]
+    order = math.log(errs[0] / errs[-1]) / math.log(4)
+    check("axisymmetric coaxial cell", order > 1.8 and abs(area / (2 * math.pi * r1 * H) - 1) < 1e-12,
+          "total current vs closed form %.6e A: relative errors %s at 8, 16, 32 cells in r, order %.2f; electrode area 2 pi r1 H to %.0e"
+          % (Iex, ", ".join("%.2e" % e for e in errs), order, abs(area / (2 * math.pi * r1 * H) - 1)))
+
+
+for name, fn in (("electroneutral", en_binary), ("secondary", secondary), ("pnp galvanostatic", pnp_galvanostatic),
+                 ("evans", evans), ("advection", advection), ("axisymmetric", axisym)):
+    guarded(name, fn)
+print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
+sys.exit(0 if all(results) and results else 1)
