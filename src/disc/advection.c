@@ -10,6 +10,10 @@ PetscErrorCode NessVelocityAt(Ness ness, const PetscReal x[], PetscReal u[])
 {
   PetscFunctionBegin;
   u[0] = u[1] = u[2] = 0.0;
+  if (ness->vfunc) {
+    PetscCallBack("Ness host velocity field", (*ness->vfunc)(ness->vctx, x, u));
+    PetscFunctionReturn(0);
+  }
   switch (ness->vtype) {
   case NESS_VELOCITY_NONE:
     break;
@@ -40,12 +44,12 @@ PetscErrorCode NessAdvectionSetUp(Ness ness)
   PetscInt           vStart, pStart, pEnd;
 
   PetscFunctionBegin;
-  if (ness->vtype == NESS_VELOCITY_NONE) {
+  if (ness->vtype == NESS_VELOCITY_NONE && !ness->vfunc) {
     PetscCheck(ness->nout == 0, comm, PETSC_ERR_USER_INPUT, "-ness_outflow_boundaries given without a velocity field (-ness_velocity_type)");
     PetscFunctionReturn(0);
   }
-  if (ness->vtype == NESS_VELOCITY_SHEAR || ness->vtype == NESS_VELOCITY_POISEUILLE) PetscCheck(dim >= 2, comm, PETSC_ERR_USER_INPUT, "-ness_velocity_type %s needs a 2D or 3D mesh", NessVelocities[ness->vtype]);
-  if (ness->vtype == NESS_VELOCITY_POISEUILLE) PetscCheck(ness->upper[1] > ness->lower[1], comm, PETSC_ERR_USER_INPUT, "-ness_velocity_type poiseuille: the channel is the box's y extent (-ness_mesh_lower/-ness_mesh_upper)");
+  if (!ness->vfunc && (ness->vtype == NESS_VELOCITY_SHEAR || ness->vtype == NESS_VELOCITY_POISEUILLE)) PetscCheck(dim >= 2, comm, PETSC_ERR_USER_INPUT, "-ness_velocity_type %s needs a 2D or 3D mesh", NessVelocities[ness->vtype]);
+  if (!ness->vfunc && ness->vtype == NESS_VELOCITY_POISEUILLE) PetscCheck(ness->upper[1] > ness->lower[1], comm, PETSC_ERR_USER_INPUT, "-ness_velocity_type poiseuille: the channel is the box's y extent (-ness_mesh_lower/-ness_mesh_upper)");
   PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, NULL));
   PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
   PetscCall(DMGetCoordinatesLocal(dm, &coords));

@@ -167,7 +167,7 @@ PetscErrorCode NessResidualLocal(Ness ness, Vec Uloc, Vec Udotloc, PetscReal unu
     PetscScalar       *Fv = &F[v * nf];
     PetscReal          c[NESS_MAX_SPECIES], psi, Rf[NF_MAX], Fr[NF_MAX];
     if (g->dirichlet[v]) {
-      for (PetscInt r = 0; r < nu; r++) Fv[r] = uv[r] - ness->sp[ness->kept[r]].cbulk / ness->c0;
+      for (PetscInt r = 0; r < nu; r++) Fv[r] = uv[r] - ness->bulkc[g->dirb[v]][ness->kept[r]] / ness->c0;
       Fv[nu] = uv[nu];
       continue;
     }

@@ -246,12 +246,17 @@ PetscErrorCode NessSetUp(Ness ness)
   PetscCall(DMPlexGetChart(ness->dm, &pStart, &pEnd));
   PetscCall(DMPlexGetDepthStratum(ness->dm, 0, &vStart, &vEnd));
   PetscCall(PetscSectionCreate(comm, &s));
-  PetscCall(PetscSectionSetNumFields(s, 1));
-  PetscCall(PetscSectionSetFieldComponents(s, 0, ness->nf));
+  /* one field per unknown (each species kept by the model, then psi), so DMCreateFieldDecomposition and
+     PCFIELDSPLIT see them by name (-pc_fieldsplit_0_fields ...) */
+  PetscCall(PetscSectionSetNumFields(s, ness->nf));
+  for (PetscInt j = 0; j < ness->nf; j++) {
+    PetscCall(PetscSectionSetFieldComponents(s, j, 1));
+    PetscCall(PetscSectionSetFieldName(s, j, j < ness->nu ? ness->sp[ness->kept[j]].name : "psi"));
+  }
   PetscCall(PetscSectionSetChart(s, pStart, pEnd));
   for (PetscInt v = vStart; v < vEnd; v++) {
     PetscCall(PetscSectionSetDof(s, v, ness->nf));
-    PetscCall(PetscSectionSetFieldDof(s, v, 0, ness->nf));
+    for (PetscInt j = 0; j < ness->nf; j++) PetscCall(PetscSectionSetFieldDof(s, v, j, 1));
   }
   PetscCall(PetscSectionSetUp(s));
   for (PetscInt v = vStart; v < vEnd; v++) {
@@ -259,8 +264,6 @@ PetscErrorCode NessSetUp(Ness ness)
     PetscCall(PetscSectionGetOffset(s, v, &off));
     PetscCheck(off == (v - vStart) * ness->nf, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Unexpected local layout");
   }
-  for (PetscInt j = 0; j < ness->nu; j++) PetscCall(PetscSectionSetComponentName(s, 0, j, ness->sp[ness->kept[j]].name));
-  PetscCall(PetscSectionSetComponentName(s, 0, ness->nu, "psi"));
   PetscCall(DMSetLocalSection(ness->dm, s));
   PetscCall(PetscSectionDestroy(&s));
   PetscCall(DMSetBasicAdjacency(ness->dm, PETSC_FALSE, PETSC_TRUE));

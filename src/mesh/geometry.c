@@ -258,7 +258,7 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
   const PetscInt *leaves;
   PetscBool      *owned;
   PetscSF         sf;
-  Vec             vvol, vgam, vdir, varea[NESS_MAX_ELECTRODES];
+  Vec             vvol, vgam, vdir[NESS_MAX_BOUNDARIES], varea[NESS_MAX_ELECTRODES];
   PetscScalar    *avol, *agam;
   PetscBool       tensor = PETSC_FALSE;
   PetscReal       L      = ness->L;
@@ -437,8 +437,10 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
     DMLabel      bl;
     PetscScalar *ad;
     PetscCall(DMGetLabel(dm, "ness_boundary", &bl));
-    PetscCall(DMCreateLocalVector(ness->dmv, &vdir));
-    PetscCall(VecZeroEntries(vdir));
+    for (PetscInt b = 0; b < ness->nbulk; b++) {
+      PetscCall(DMCreateLocalVector(ness->dmv, &vdir[b]));
+      PetscCall(VecZeroEntries(vdir[b]));
+    }
     for (PetscInt e = 0; e < ness->ne; e++) {
       PetscCall(DMCreateLocalVector(ness->dmv, &varea[e]));
       PetscCall(VecZeroEntries(varea[e]));
@@ -472,9 +474,9 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
           else PetscCall(NessCellGeometry(dim, nv, tensor, x, &meas, vp, gam));
           nfac++;
           if (b < ness->nbulk) {
-            PetscCall(VecGetArray(vdir, &ad));
+            PetscCall(VecGetArray(vdir[b], &ad));
             for (PetscInt a = 0; a < nv; a++) ad[verts[a] - vStart] = 1.0;
-            PetscCall(VecRestoreArray(vdir, &ad));
+            PetscCall(VecRestoreArray(vdir[b], &ad));
           } else {
             PetscCall(VecGetArray(varea[b - ness->nbulk], &ad));
             for (PetscInt a = 0; a < nv; a++) ad[verts[a] - vStart] += vp[a];
@@ -489,11 +491,22 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       PetscCall(MPIU_Allreduce(&nfac, &nfacg, 1, MPIU_INT, MPI_SUM, comm));
       PetscCheck(nfacg > 0, comm, PETSC_ERR_USER_INPUT, "Boundary label '%s' contains no boundary facets", lname);
     }
-    PetscCall(NessAssembleLocal(ness->dmv, vdir));
-    PetscCall(PetscMalloc1(vEnd - vStart, &g->dirichlet));
-    PetscCall(VecGetArray(vdir, &ad));
-    for (PetscInt v = 0; v < vEnd - vStart; v++) g->dirichlet[v] = PetscRealPart(ad[v]) > 0.5 ? PETSC_TRUE : PETSC_FALSE;
-    PetscCall(VecRestoreArray(vdir, &ad));
+    PetscCall(PetscMalloc2(vEnd - vStart, &g->dirichlet, vEnd - vStart, &g->dirb));
+    for (PetscInt v = 0; v < vEnd - vStart; v++) {
+      g->dirichlet[v] = PETSC_FALSE;
+      g->dirb[v]      = -1;
+    }
+    /* a vertex on several bulk boundaries takes the first one's composition */
+    for (PetscInt b = ness->nbulk - 1; b >= 0; b--) {
+      PetscCall(NessAssembleLocal(ness->dmv, vdir[b]));
+      PetscCall(VecGetArray(vdir[b], &ad));
+      for (PetscInt v = 0; v < vEnd - vStart; v++)
+        if (PetscRealPart(ad[v]) > 0.5) {
+          g->dirichlet[v] = PETSC_TRUE;
+          g->dirb[v]      = b;
+        }
+      PetscCall(VecRestoreArray(vdir[b], &ad));
+    }
     PetscCall(PetscCalloc1(vEnd - vStart, &g->phidir));
     g->nev = 0;
     for (PetscInt pass = 0; pass < 2; pass++) {
@@ -523,7 +536,7 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       }
     }
     for (PetscInt e = 0; e < ness->ne; e++) PetscCall(VecDestroy(&varea[e]));
-    PetscCall(VecDestroy(&vdir));
+    for (PetscInt b = 0; b < ness->nbulk; b++) PetscCall(VecDestroy(&vdir[b]));
   }
   PetscCall(VecDestroy(&vvol));
   PetscCall(VecDestroy(&vgam));
@@ -539,7 +552,7 @@ PetscErrorCode NessGeometryDestroy(NessGeom *g)
   PetscCall(PetscFree4(g->eK, g->eL, g->egamma, g->elen));
   PetscCall(PetscFree(g->vown));
   PetscCall(PetscFree(g->vol));
-  PetscCall(PetscFree(g->dirichlet));
+  PetscCall(PetscFree2(g->dirichlet, g->dirb));
   PetscCall(PetscFree(g->phidir));
   PetscCall(PetscFree3(g->evv, g->eve, g->eva));
   PetscCall(PetscFree(g->natv));

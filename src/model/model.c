@@ -91,6 +91,15 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
   list[0] = 0;
   PetscCall(PetscOptionsString("-ness_bulk_boundaries", "Comma-separated boundary labels held at bulk composition and phi = 0", "NessSetFromOptions", list, list, sizeof(list), NULL));
   PetscCall(NessSplitList(comm, list, NESS_MAX_BOUNDARIES, ness->bulk, &ness->nbulk, "-ness_bulk_boundaries"));
+  ness->bulk_uniform = PETSC_TRUE;
+  for (PetscInt b = 0; b < ness->nbulk; b++)
+    for (PetscInt i = 0; i < ness->ns; i++) {
+      ness->bulkc[b][i] = ness->sp[i].cbulk;
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_bulk_boundary_%s_%s", ness->bulk[b], ness->sp[i].name));
+      PetscCall(PetscOptionsReal(opt, "Concentration of the species on this bulk boundary (mol/m^3); default: the species' bulk concentration", "NessSetFromOptions", ness->bulkc[b][i], &ness->bulkc[b][i], &set));
+      PetscCheck(ness->bulkc[b][i] >= 0, comm, PETSC_ERR_USER_INPUT, "%s must be non-negative, got %g", opt, (double)ness->bulkc[b][i]);
+      if (set && ness->bulkc[b][i] != ness->sp[i].cbulk) ness->bulk_uniform = PETSC_FALSE;
+    }
 
   /* electrode reactions, all declared up front by the electrodes that use them */
   list[0] = 0;
@@ -342,6 +351,15 @@ PetscErrorCode NessModelSetUp(Ness ness)
       qs += PetscAbsReal(ness->sp[i].z) * ness->sp[i].cbulk;
     }
     PetscCheck(PetscAbsReal(q) <= 1e-10 * qs, comm, PETSC_ERR_USER_INPUT, "-ness_model electroneutral: the bulk composition is not electroneutral (sum z c_bulk = %g mol/m^3); adjust the -ness_species_<S>_bulk values", (double)q);
+    for (PetscInt b = 0; b < ness->nbulk; b++) {
+      q = qs = 0.0;
+      for (PetscInt i = 0; i < ns; i++) {
+        q += ness->sp[i].z * ness->bulkc[b][i];
+        qs += PetscAbsReal(ness->sp[i].z) * ness->bulkc[b][i];
+      }
+      PetscCheck(PetscAbsReal(q) <= 1e-10 * qs, comm, PETSC_ERR_USER_INPUT, "-ness_model electroneutral: the composition of bulk boundary '%s' is not electroneutral (sum z c = %g mol/m^3); adjust -ness_bulk_boundary_%s_<S>", ness->bulk[b], (double)q,
+                 ness->bulk[b]);
+    }
     ness->nu = 0;
     for (PetscInt i = 0; i < ns; i++) {
       if (i == ness->iel) continue;

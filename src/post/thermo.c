@@ -302,7 +302,7 @@ PetscErrorCode NessComputeThermodynamics(Ness ness, Vec U, NessThermoFields *fld
           const PetscScalar *ua = &u[va * nf], *ub = &u[vb * nf];
           PetscReal          q = 0.0, ue = 0.0;
           if (gab == 0.0) continue;
-          if (ness->vtype != NESS_VELOCITY_NONE) {
+          if (ness->vtype != NESS_VELOCITY_NONE || ness->vfunc) {
             PetscReal xm[3] = {0, 0, 0}, vel[3];
             for (PetscInt d = 0; d < dim; d++) xm[d] = 0.5 * (x[a * dim + d] + x[b * dim + d]);
             PetscCall(NessVelocityAt(ness, xm, vel));

@@ -131,7 +131,7 @@ static PetscErrorCode SetInitialGuess(Ness ness)
   PetscCall(DMGetLocalVector(ness->dm, &Ul));
   PetscCall(VecGetArray(Ul, &u));
   for (PetscInt v = 0; v < ness->g.nvloc; v++) {
-    for (PetscInt j = 0; j < ness->nu; j++) u[v * nf + j] = ness->sp[ness->kept[j]].cbulk / ness->c0;
+    for (PetscInt j = 0; j < ness->nu; j++) u[v * nf + j] = (ness->g.dirichlet[v] ? ness->bulkc[ness->g.dirb[v]][ness->kept[j]] : ness->sp[ness->kept[j]].cbulk) / ness->c0;
     u[v * nf + ness->nu] = 0.0;
     if (ness->g.phidir[v] && !ness->g.dirichlet[v]) {
       const NessElectrode *el = &ness->el[ness->g.phidir[v] - 1];

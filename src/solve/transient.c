@@ -46,6 +46,7 @@ PetscErrorCode NessRelax(Ness ness)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
   PetscCheck(ness->solved, comm, PETSC_ERR_ORDER, "NessRelax() starts from a converged steady state: call NessSolve() first");
+  PetscCheck(ness->bulk_uniform, comm, PETSC_ERR_SUP, "-ness_transient: the bulk boundaries have different compositions, so switching the electrodes off leaves a driven (non-equilibrium) state; relaxation to equilibrium needs one bulk composition");
   PetscCheck(ness->model != NESS_MODEL_SECONDARY, comm, PETSC_ERR_SUP, "-ness_transient: the secondary model has no storage (uniform composition); use pnp or electroneutral");
   PetscCheck(ness->ncouple == 0, comm, PETSC_ERR_SUP, "-ness_transient switches potentiostatic electrodes to their Nernst potentials; galvanostatic/floating electrodes are not supported");
   PetscCall(PetscLogStageGetId("Ness relax", &stage));

@@ -190,7 +190,21 @@ def axisym():
           % (Iex, ", ".join("%.2e" % e for e in errs), order, abs(area / (2 * math.pi * r1 * H) - 1)))
 
 
-for name, fn in (("electroneutral", en_binary), ("secondary", secondary), ("pnp galvanostatic", pnp_galvanostatic),
+# 6. pure diffusion between two reservoirs of different composition: the entropy production equals its closed
+#    form R J ln(c1/c2) (J = D (c1 - c2)/L) and the power balance holds with the open boundaries as the only supply
+def reservoirs():
+    D, L, c1, c2 = 1e-9, 1e-4, 2.0, 1.0
+    d, _ = run("reservoirs", 2, "tests/data/reservoirs_1d.yaml")
+    S = d["entropy_production_W_per_K"]["total"]
+    J = D * (c1 - c2) / L
+    ex = R * J * math.log(c1 / c2)
+    pb = d["power_balance_W"]
+    check("diffusion between two reservoirs", abs(S / ex - 1) < 1e-12 and pb["relative_error"] < 1e-12,
+          "S = %.15e W/(K m^2) vs R J ln(c1/c2) = %.15e (relative difference %.1e); dissipation = open-boundary supply to %.1e"
+          % (S, ex, abs(S / ex - 1), pb["relative_error"]))
+
+
+for name, fn in (("reservoirs", reservoirs), ("electroneutral", en_binary), ("secondary", secondary), ("pnp galvanostatic", pnp_galvanostatic),
                  ("evans", evans), ("advection", advection), ("axisymmetric", axisym)):
     guarded(name, fn)
 print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))

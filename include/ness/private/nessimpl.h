@@ -134,6 +134,7 @@ typedef struct {
   PetscInt  *vown;      /* local vertex numbers of the owned vertices */
   PetscReal *vol;       /* control volume of every local vertex (assembled) */
   PetscBool *dirichlet; /* every local vertex: on a bulk boundary */
+  PetscInt  *dirb;      /* every local vertex: index of that bulk boundary (first one), or -1 */
   PetscInt  *phidir;    /* every local vertex: 1 + electrode whose Dirichlet phi holds there, or 0 */
   PetscInt   nev;       /* electrode-vertex entries on owned vertices */
   PetscInt  *evv, *eve; /* vertex, electrode */
@@ -203,6 +204,8 @@ struct _p_Ness {
   NessCouple       couple[NESS_MAX_ELECTRODES];
   PetscInt         nbulk;
   char             bulk[NESS_MAX_BOUNDARIES][NESS_NAME_LEN];
+  PetscReal        bulkc[NESS_MAX_BOUNDARIES][NESS_MAX_SPECIES]; /* composition on each bulk boundary, mol/m^3 */
+  PetscBool        bulk_uniform;                                 /* every bulk boundary has the species' bulk composition */
   PetscReal        T, epsr;
   /* transport model: reduced unknowns per vertex are nu species (a subset of the ns, or none) and psi; the full
      scaled state is c_i = cfix_i + sum_j P_ij u_j, psi = u_nu */
@@ -215,10 +218,12 @@ struct _p_Ness {
   PetscReal    kappa;   /* secondary: conductivity, S/m (computed from the species when not given) */
   PetscReal    kappa_s; /* scaled: kappa / (F f D0 c0) */
   NessVelocity vtype;
-  PetscReal    vel[3], shear_rate, vmax; /* m/s, 1/s, m/s */
-  PetscInt     nout;
-  char         outflow[NESS_MAX_BOUNDARIES][NESS_NAME_LEN];
-  char         scenario[PETSC_MAX_PATH_LEN];
+  PetscErrorCode (*vfunc)(void *, const PetscReal[], PetscReal[]); /* host velocity field (NessSetVelocityFunction) */
+  void     *vctx;
+  PetscReal vel[3], shear_rate, vmax; /* m/s, 1/s, m/s */
+  PetscInt  nout;
+  char      outflow[NESS_MAX_BOUNDARIES][NESS_NAME_LEN];
+  char      scenario[PETSC_MAX_PATH_LEN];
   /* optional volumetric sources (manufactured solutions): s[i] in mol/(m^3 s) for species, s[ns] in C/m^3 for
      Poisson, given at physical coordinates x; evaluated once at set-up into srcv */
   PetscErrorCode (*source)(void *, const PetscReal[], PetscReal[]);
