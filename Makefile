@@ -2,6 +2,7 @@
 #   make build          install missing Debian deps, configure (once) and build
 #   make run ARGS=...   run the default scenario on $(NP) ranks, then plot into out/
 #   make test           run the CTest suite
+#   make sanitize       ASan/UBSan build (build-asan/) + unit tests + small scenarios, and valgrind runs
 #   make format         clang-format -i all C sources
 #   make format-check   fail if any C source is not clang-formatted
 #   make clean          remove build/ and out/
@@ -25,7 +26,7 @@ PYTHON     ?= $(shell for p in python3 /usr/bin/python3; do $$p -c 'import numpy
 FORMAT_DIRS  := $(wildcard src include tests examples)
 FORMAT_FILES  = $(sort $(wildcard *.c *.h) $(if $(FORMAT_DIRS),$(shell find $(FORMAT_DIRS) -type f \( -name '*.c' -o -name '*.h' \))))
 
-.PHONY: all build configure deps run test clean format format-check
+.PHONY: all build configure deps run test sanitize clean format format-check
 
 all: build
 
@@ -50,8 +51,11 @@ run: build
 test: build
 	cd $(BUILD_DIR) && $(CTEST) --output-on-failure -j$(JOBS)
 
+sanitize: build
+	bash tools/sanitize.sh $(BUILD_DIR)
+
 clean:
-	rm -rf $(BUILD_DIR) $(OUT_DIR)
+	rm -rf $(BUILD_DIR) build-asan $(OUT_DIR)
 
 format:
 	$(if $(FORMAT_FILES),$(CLANG_FORMAT) -i $(FORMAT_FILES),@echo "format: no C sources")
