@@ -35,6 +35,7 @@ PETSC_EXTERN PetscErrorCode NessGetTS(Ness, TS *);
 PETSC_EXTERN PetscErrorCode NessGetSolution(Ness, Vec *);
 PETSC_EXTERN PetscErrorCode NessGetConverged(Ness, PetscBool *);
 PETSC_EXTERN PetscErrorCode NessGetIterations(Ness, PetscInt *, PetscInt *, PetscInt *);
+PETSC_EXTERN PetscErrorCode NessGetContinuation(Ness, PetscInt *, PetscReal *);
 
 /* Problem description */
 PETSC_EXTERN PetscErrorCode NessGetNumSpecies(Ness, PetscInt *);
@@ -68,5 +69,31 @@ PETSC_EXTERN PetscErrorCode NessGetThermalVoltage(Ness, PetscReal *);
 /* Vertex fields in physical units: a Vec on the vertex DM (one value per vertex), field = species index,
    or -1 for the potential phi (V). Caller destroys the Vec. Coordinates via DMGetCoordinates on NessGetDM. */
 PETSC_EXTERN PetscErrorCode NessCreateFieldVec(Ness, PetscInt, Vec *);
+
+/* Composition with host solvers (src/interface/compose.c) */
+/* Matrices for ness's Jacobian: P sparse (assembled by the callbacks); J = P, or P + low rank (MATLRC) with unknown
+   metal potentials. Caller destroys both. */
+PETSC_EXTERN PetscErrorCode NessCreateJacobian(Ness, Mat *, Mat *);
+/* A host SNES (or TS) solves ness's steady (time-dependent) problem: a clone of ness's DM with ness's residual and
+   Jacobian as DMSNES (DMTS IFunction/IJacobian) callbacks, and the matrices of NessCreateJacobian */
+PETSC_EXTERN PetscErrorCode NessSetSNESCallbacks(Ness, SNES);
+PETSC_EXTERN PetscErrorCode NessSetTSCallbacks(Ness, TS);
+/* The state the first NessSolve() starts from (bulk composition, phi = 0), into a global Vec of ness's DM */
+PETSC_EXTERN PetscErrorCode NessComputeInitialGuess(Ness, Vec);
+/* Host advection velocity u(x) in m/s at physical points x (replaces -ness_velocity_type); before NessSetUp() */
+PETSC_EXTERN PetscErrorCode NessSetVelocityFunction(Ness, PetscErrorCode (*)(void *, const PetscReal[], PetscReal[]), void *);
+
+/* Sweeps (src/solve/sweep.c) */
+/* Polarization sweep of potentiostatic electrodes (all swept electrodes share the potential): E0 -> E1 (V), initial
+   step dE (V), warm starts and adaptive steps; writes <outdir>/sweep.csv and sweep.json (collective) */
+PETSC_EXTERN PetscErrorCode NessSweep(Ness, PetscInt, PetscReal, PetscReal, PetscReal);
+PETSC_EXTERN PetscErrorCode NessSweepElectrodes(Ness, PetscInt, const PetscInt[], PetscReal, PetscReal, PetscReal);
+/* -ness_sweep <electrodes> -ness_sweep_range E0,E1 [-ness_sweep_step ...]: read (flag: requested), then run */
+PETSC_EXTERN PetscErrorCode NessSweepSetFromOptions(Ness, PetscBool *);
+PETSC_EXTERN PetscErrorCode NessSweepFromOptions(Ness);
+/* results of the last sweep: points, potentials (V) and total swept current (A) (borrowed), complete flag;
+   corrosion potential (V) and current (A) read off the curve (found: the current changes sign) */
+PETSC_EXTERN PetscErrorCode NessSweepGetCurve(Ness, PetscInt *, const PetscReal *[], const PetscReal *[], PetscBool *);
+PETSC_EXTERN PetscErrorCode NessSweepGetCorrosion(Ness, PetscBool *, PetscReal *, PetscReal *);
 
 #endif

@@ -36,6 +36,12 @@ static PetscErrorCode Report(Ness ness)
   PetscCall(SNESGetConvergedReason(snes, &reason));
   PetscCall(SNESGetFunctionNorm(snes, &fnorm));
   PetscCall(PetscPrintf(comm, "ness: %s (%s), residual norm %.3e\n", conv ? "converged to a steady state" : "DID NOT CONVERGE", SNESConvergedReasons[reason], (double)fnorm));
+  {
+    PetscInt  stages;
+    PetscReal reached;
+    PetscCall(NessGetContinuation(ness, &stages, &reached));
+    if (stages) PetscCall(PetscPrintf(comm, "  the direct solve failed; continuation in the electrode potentials from their equilibrium values: %d stages, %.0f%% of the way\n", (int)stages, (double)(100 * reached)));
+  }
   PetscCall(NessGetNumElectrodes(ness, &ne));
   for (PetscInt e = 0; e < ne; e++) {
     const char *name;
@@ -64,19 +70,24 @@ static PetscErrorCode NessAppErrorHandler(MPI_Comm comm, int line, const char *f
 
 static PetscErrorCode Run(PetscBool *conv)
 {
-  Ness ness;
+  Ness      ness;
+  PetscBool sweep = PETSC_FALSE, complete = PETSC_TRUE;
 
   PetscFunctionBegin;
   PetscCall(NessCreate(PETSC_COMM_WORLD, &ness));
   PetscCall(NessSetFromOptions(ness));
   PetscCall(NessSetUp(ness));
+  PetscCall(NessSweepSetFromOptions(ness, &sweep)); /* -ness_sweep: a polarization curve instead of one solve */
   PetscCall(PetscOptionsHasName(NULL, NULL, "-ness_view", NULL));
   PetscCall(CheckUnusedOptions(PETSC_COMM_WORLD));
   PetscCall(NessViewFromOptions(ness, NULL, "-ness_view"));
-  PetscCall(NessSolve(ness));
+  if (sweep) PetscCall(NessSweepFromOptions(ness));
+  else PetscCall(NessSolve(ness));
   PetscCall(NessWriteOutput(ness));
   PetscCall(Report(ness));
   PetscCall(NessGetConverged(ness, conv));
+  if (sweep) PetscCall(NessSweepGetCurve(ness, NULL, NULL, NULL, &complete));
+  *conv = (PetscBool)(*conv && complete); /* an incomplete sweep exits with status 3 */
   {
     PetscBool relax = PETSC_FALSE;
     PetscCall(PetscOptionsGetBool(NULL, NULL, "-ness_transient", &relax, NULL));

@@ -57,6 +57,7 @@ PetscErrorCode NessCreate(MPI_Comm comm, Ness *ness)
   n->tsdt0                                = 1e-6;
   n->pseudo_max_steps                     = 400;
   n->cstd                                 = 1000.0;
+  n->continuation                         = PETSC_TRUE;
   n->tr_growth                            = 1.25;
   n->tr_max_steps                         = 400;
   PetscCall(PetscStrncpy(n->outdir, "out", sizeof(n->outdir)));
@@ -136,6 +137,7 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   /* solver and output */
   PetscCall(PetscOptionsBool("-ness_pseudo", "March with pseudo-transient continuation before the final Newton solve", "NessSolve", ness->use_pseudo, &ness->use_pseudo, NULL));
   PetscCall(PetscOptionsReal("-ness_pseudo_dt", "Initial pseudo-time step (units of L^2/D0)", "NessSolve", ness->tsdt0, &ness->tsdt0, NULL));
+  PetscCall(PetscOptionsBool("-ness_continuation", "When the first solve fails, start from the electrodes' equilibrium potentials and move to the targets in warm-started stages", "NessSolve", ness->continuation, &ness->continuation, NULL));
   PetscCall(PetscOptionsInt("-ness_pseudo_max_steps", "Maximum pseudo-time steps", "NessSolve", ness->pseudo_max_steps, &ness->pseudo_max_steps, NULL));
   PetscCall(PetscOptionsReal("-ness_standard_concentration", "Standard concentration c_std of mu = mu0 + RT ln(c/c_std) (mol/m^3)", "NessSetFromOptions", ness->cstd, &ness->cstd, NULL));
   PetscCheck(ness->cstd > 0, comm, PETSC_ERR_USER_INPUT, "-ness_standard_concentration must be positive, got %g", (double)ness->cstd);
@@ -464,6 +466,20 @@ PetscErrorCode NessGetIterations(Ness ness, PetscInt *pseudo, PetscInt *newton, 
   if (pseudo) *pseudo = ness->it_pseudo;
   if (newton) *newton = ness->it_newton;
   if (linear) *linear = ness->it_linear;
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessGetContinuation - whether the last NessSolve() needed continuation in the electrode potentials: the number
+  of stages (0 when the direct solve succeeded) and the fraction of the way to the target potentials reached
+  (1 when it succeeded) (not collective)
+@*/
+PetscErrorCode NessGetContinuation(Ness ness, PetscInt *stages, PetscReal *reached)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  if (stages) *stages = ness->cont_stages;
+  if (reached) *reached = ness->cont_reached;
   PetscFunctionReturn(0);
 }
 

@@ -429,6 +429,9 @@ PetscErrorCode NessWriteSummary(Ness ness, const char path[])
       JsonReal(fp, ness->T);
       fprintf(fp, ",\n  \"converged\": %s,\n  \"converged_reason\": \"%s\",\n", ness->converged ? "true" : "false", SNESConvergedReasons[ness->reason]);
       fprintf(fp, "  \"iterations\": {\"pseudo_steps\": %d, \"newton\": %d, \"linear\": %d},\n", (int)ness->it_pseudo, (int)ness->it_newton, (int)ness->it_linear);
+      fprintf(fp, "  \"continuation\": {\"used\": %s, \"stages\": %d, \"reached\": ", ness->cont_stages ? "true" : "false", (int)ness->cont_stages);
+      JsonReal(fp, ness->cont_stages ? ness->cont_reached : 1.0);
+      fprintf(fp, "},\n");
       fprintf(fp, "  \"residual_norm\": ");
       JsonReal(fp, ness->fnorm);
       fprintf(fp, ",\n  \"species\": [");

@@ -375,7 +375,11 @@ static PetscErrorCode SolveCore(Ness ness)
     PetscCall(TSSetTimeStep(ness->ts, ness->tsdt0));
     PetscCall(TSSolve(ness->ts, ness->U));
     PetscCall(TSGetConvergedReason(ness->ts, &ness->tsreason));
-    PetscCall(TSGetStepNumber(ness->ts, &ness->it_pseudo));
+    {
+      PetscInt st;
+      PetscCall(TSGetStepNumber(ness->ts, &st));
+      ness->it_pseudo += st;
+    }
     PetscCall(TSGetSNESIterations(ness->ts, &it));
     PetscCall(TSGetKSPIterations(ness->ts, &lit));
     ness->it_newton += it;
@@ -443,6 +447,63 @@ static PetscErrorCode SolveWithControl(Ness ness)
   PetscFunctionReturn(0);
 }
 
+/* Continuation in the electrode potentials, when the direct solve failed: start at each potentiostatic electrode's
+   equilibrium with the bulk (the Nernst potential of its first reaction at the bulk composition; E_pzc for a
+   blocking electrode), where the state is close to the initial guess, then move all potentials together toward
+   their targets in warm-started stages (grow the step 1.5x on success, halve it on failure). */
+static PetscErrorCode SolveContinuation(Ness ness)
+{
+  PetscReal Et[NESS_MAX_ELECTRODES], E0[NESS_MAX_ELECTRODES], s = 0.0, ds = 0.25;
+  Vec       save;
+  PetscInt  stages = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt e = 0; e < ness->ne; e++) {
+    NessElectrode *el = &ness->el[e];
+    Et[e]             = el->Es;
+    E0[e]             = el->Es;
+    if (el->couple >= 0) continue;
+    if (el->nreact > 0) {
+      const NessReaction *rx  = &ness->rx[el->react[0]];
+      PetscReal           lnq = 0.0;
+      for (PetscInt i = 0; i < ness->ns; i++)
+        if (rx->nu[i] != 0.0) lnq += rx->nu[i] * PetscLogReal(ness->sp[i].cbulk / ness->sp[i].cref);
+      E0[e] = rx->Eeq + lnq / (rx->n * ness->f);
+    } else E0[e] = el->Epzc;
+    el->Es = E0[e];
+  }
+  ness->have_state = PETSC_FALSE;
+  ness->solved     = PETSC_FALSE;
+  PetscCall(SolveCore(ness));
+  stages++;
+  PetscCall(VecDuplicate(ness->U, &save));
+  while (ness->reason > 0 && s < 1.0) {
+    const PetscReal sn = PetscMin(1.0, s + ds);
+    PetscCall(VecCopy(ness->U, save));
+    for (PetscInt e = 0; e < ness->ne; e++)
+      if (ness->el[e].couple < 0) ness->el[e].Es = E0[e] + sn * (Et[e] - E0[e]);
+    ness->have_state = PETSC_TRUE;
+    ness->solved     = PETSC_FALSE;
+    PetscCall(SolveCore(ness));
+    stages++;
+    if (ness->reason > 0) {
+      s  = sn;
+      ds = PetscMin(1.0, 1.5 * ds);
+    } else {
+      PetscCall(VecCopy(save, ness->U));
+      ds *= 0.5;
+      if (ds < 1e-3 || stages > 80) break;
+      ness->reason = SNES_CONVERGED_ITERATING; /* keep going with a smaller step */
+    }
+  }
+  if (s < 1.0) ness->reason = ness->reason > 0 ? SNES_DIVERGED_MAX_IT : ness->reason;
+  for (PetscInt e = 0; e < ness->ne; e++) ness->el[e].Es = Et[e];
+  ness->cont_stages  = stages;
+  ness->cont_reached = s;
+  PetscCall(VecDestroy(&save));
+  PetscFunctionReturn(0);
+}
+
 /*@
   NessSolve - marches to the steady state: pseudo-transient continuation, then Newton (collective)
 @*/
@@ -460,8 +521,17 @@ PetscErrorCode NessSolve(Ness ness)
   PetscCall(PetscLogStagePush(stage));
   PetscCall(PetscLogEventBegin(NESS_Solve, ness, 0, 0, 0));
   ness->it_pseudo = ness->it_newton = ness->it_linear = 0;
-  if (ness->ncouple && !ness->have_state) PetscCall(SolveWithControl(ness));
-  else PetscCall(SolveCore(ness));
+  ness->cont_stages                                   = 0;
+  ness->cont_reached                                  = 0.0;
+  {
+    const PetscBool first = ness->have_state ? PETSC_FALSE : PETSC_TRUE;
+    if (ness->ncouple && first) PetscCall(SolveWithControl(ness));
+    else PetscCall(SolveCore(ness));
+    if (ness->reason <= 0 && first && ness->continuation && ness->ncouple == 0 && ness->ne > 0) {
+      PetscCall(PetscInfo(ness, "Direct solve failed (%s); continuation in the electrode potentials\n", SNESConvergedReasons[ness->reason]));
+      PetscCall(SolveContinuation(ness));
+    }
+  }
   ness->converged  = ness->reason > 0 ? PETSC_TRUE : PETSC_FALSE;
   ness->solved     = ness->converged;
   ness->have_state = PETSC_TRUE;

@@ -271,6 +271,9 @@ struct _p_Ness {
   PetscInt            it_pseudo, it_newton, it_linear;
   PetscReal           fnorm;
   PetscBool           damped;
+  PetscBool           continuation;                                                                        /* on a failed first solve, continue in the electrode potentials */
+  PetscInt            cont_stages;                                                                         /* stages of that continuation (0: not used) */
+  PetscReal           cont_reached;                                                                        /* fraction of the way to the target potentials reached */
   PetscBool           control_frozen; /* unknown metal potentials held fixed (first stage of NessSolve) */ /* the last Newton step was shortened by the positivity safeguard */
   PetscLogDouble      t_setup, t_solve, t_output;
   NessThermo          thermo;
