@@ -36,6 +36,7 @@ PETSC_EXTERN PetscErrorCode NessGetSolution(Ness, Vec *);
 PETSC_EXTERN PetscErrorCode NessGetConverged(Ness, PetscBool *);
 PETSC_EXTERN PetscErrorCode NessGetIterations(Ness, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode NessGetContinuation(Ness, PetscInt *, PetscReal *);
+PETSC_EXTERN PetscErrorCode NessViewResidual(Ness, PetscViewer);
 
 /* Problem description */
 PETSC_EXTERN PetscErrorCode NessGetNumSpecies(Ness, PetscInt *);

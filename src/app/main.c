@@ -81,21 +81,23 @@ static PetscErrorCode Run(PetscBool *conv)
   PetscCall(PetscOptionsHasName(NULL, NULL, "-ness_view", NULL));
   PetscCall(CheckUnusedOptions(PETSC_COMM_WORLD));
   PetscCall(NessViewFromOptions(ness, NULL, "-ness_view"));
-  if (sweep) PetscCall(NessSweepFromOptions(ness));
-  else PetscCall(NessSolve(ness));
+  if (!sweep) PetscCall(NessSolve(ness));
+  PetscCall(NessSweepFromOptions(ness)); /* the sweep, or removal of an earlier run's sweep files */
   PetscCall(NessWriteOutput(ness));
   PetscCall(Report(ness));
   PetscCall(NessGetConverged(ness, conv));
-  if (sweep) PetscCall(NessSweepGetCurve(ness, NULL, NULL, NULL, &complete));
-  *conv = (PetscBool)(*conv && complete); /* an incomplete sweep exits with status 3 */
   {
     PetscBool relax = PETSC_FALSE;
     PetscCall(PetscOptionsGetBool(NULL, NULL, "-ness_transient", &relax, NULL));
     if (relax && *conv) PetscCall(NessRelax(ness));
   }
+  if (!*conv) PetscCall(NessViewResidual(ness, NULL));
   if (!*conv)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: the steady state was not reached; summary.json records converged: false and no solution file was written.\n  Try more pseudo-time steps (-ness_pseudo_max_steps), a smaller first step "
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: the steady state was not reached; summary.json records converged: false and no solution file was written.\n  Continuation in the electrode potentials is on unless -ness_continuation 0. Try more "
+                                            "pseudo-time steps (-ness_pseudo_max_steps), a smaller first step "
                                             "(-ness_pseudo_dt), or watch -pseudo_ts_monitor -snes_monitor.\n"));
+  if (sweep) PetscCall(NessSweepGetCurve(ness, NULL, NULL, NULL, &complete));
+  *conv = (PetscBool)(*conv && complete); /* an incomplete sweep (sweep.json: complete false) exits with status 3 */
   PetscCall(NessDestroy(&ness));
   PetscFunctionReturn(0);
 }

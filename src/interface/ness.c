@@ -89,21 +89,21 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   PetscCall(NessModelSetFromOptions(ness, PetscOptionsObject));
   /* mesh */
   PetscCall(PetscOptionsString("-ness_mesh_file", "Gmsh mesh file (physical names become boundary labels)", "NessSetFromOptions", ness->meshfile, ness->meshfile, sizeof(ness->meshfile), NULL));
-  PetscCall(PetscOptionsInt("-ness_mesh_dim", "Dimension of the box mesh", "NessSetFromOptions", ness->dim, &ness->dim, NULL));
+  PetscCall(NessOptionsInt("-ness_mesh_dim", "Dimension of the box mesh", "NessSetFromOptions", ness->dim, &ness->dim, NULL));
   PetscCheck(ness->dim >= 1 && ness->dim <= 3, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_dim must be 1, 2 or 3, got %" PetscInt_FMT, ness->dim);
   n = 3;
-  PetscCall(PetscOptionsIntArray("-ness_mesh_faces", "Cells per direction of the box mesh", "NessSetFromOptions", ness->faces, &n, &set));
+  PetscCall(NessOptionsIntArray("-ness_mesh_faces", "Cells per direction of the box mesh", "NessSetFromOptions", ness->faces, &n, &set));
   PetscCheck(!set || n == ness->dim, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_faces needs %" PetscInt_FMT " values, got %" PetscInt_FMT, ness->dim, n);
   for (PetscInt d = 0; d < ness->dim; d++) PetscCheck(ness->faces[d] > 0, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_faces must be positive");
   n = 3;
-  PetscCall(PetscOptionsRealArray("-ness_mesh_lower", "Lower corner of the box mesh (m)", "NessSetFromOptions", ness->lower, &n, &set));
+  PetscCall(NessOptionsRealArray("-ness_mesh_lower", "Lower corner of the box mesh (m)", "NessSetFromOptions", ness->lower, &n, &set));
   PetscCheck(!set || n == ness->dim, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_lower needs %" PetscInt_FMT " values, got %" PetscInt_FMT, ness->dim, n);
   n = 3;
-  PetscCall(PetscOptionsRealArray("-ness_mesh_upper", "Upper corner of the box mesh (m)", "NessSetFromOptions", ness->upper, &n, &set));
+  PetscCall(NessOptionsRealArray("-ness_mesh_upper", "Upper corner of the box mesh (m)", "NessSetFromOptions", ness->upper, &n, &set));
   PetscCheck(!set || n == ness->dim, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_upper needs %" PetscInt_FMT " values, got %" PetscInt_FMT, ness->dim, n);
   for (PetscInt d = 0; d < ness->dim; d++) PetscCheck(ness->upper[d] > ness->lower[d], comm, PETSC_ERR_USER_INPUT, "-ness_mesh_upper must exceed -ness_mesh_lower in every direction");
   n = 3;
-  PetscCall(PetscOptionsRealArray("-ness_mesh_grade", "Geometric grading per direction: beta > 0 refines toward the lower side, beta < 0 toward the upper", "NessSetFromOptions", ness->grade, &n, NULL));
+  PetscCall(NessOptionsRealArray("-ness_mesh_grade", "Geometric grading per direction: beta > 0 refines toward the lower side, beta < 0 toward the upper", "NessSetFromOptions", ness->grade, &n, NULL));
   {
     char list[1024] = "";
     PetscCall(PetscOptionsString("-ness_mesh_patches", "Comma-separated names of box-side patches (boundary labels made from part of a side)", "NessSetFromOptions", list, list, sizeof(list), NULL));
@@ -116,11 +116,11 @@ PetscErrorCode NessSetFromOptions(Ness ness)
       PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "Patch '%s' needs %s (left, right, bottom, top, front, back)", ness->patch[p], opt);
       ness->patchside[p] = side;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_mesh_patch_%s_range", ness->patch[p]));
-      PetscCall(PetscOptionsRealArray(opt, "lo,hi of the patch along each tangential axis (m)", "NessSetFromOptions", ness->patchrange[p], &nr, &set));
+      PetscCall(NessOptionsRealArray(opt, "lo,hi of the patch along each tangential axis (m)", "NessSetFromOptions", ness->patchrange[p], &nr, &set));
       PetscCheck(set && nr == 2 * (ness->dim - 1), comm, PETSC_ERR_USER_INPUT, "%s needs %" PetscInt_FMT " values (lo,hi per tangential axis)", opt, 2 * (ness->dim - 1));
     }
   }
-  PetscCall(PetscOptionsReal("-ness_mesh_scale", "Factor applied to the coordinates of a mesh file (e.g. 1e-3 for a mesh drawn in mm)", "NessSetFromOptions", ness->meshscale, &ness->meshscale, NULL));
+  PetscCall(NessOptionsReal("-ness_mesh_scale", "Factor applied to the coordinates of a mesh file (e.g. 1e-3 for a mesh drawn in mm)", "NessSetFromOptions", ness->meshscale, &ness->meshscale, NULL));
   PetscCheck(ness->meshscale > 0, comm, PETSC_ERR_USER_INPUT, "-ness_mesh_scale must be positive, got %g", (double)ness->meshscale);
   {
     const char *const coords[] = {"cartesian", "axisymmetric"};
@@ -131,22 +131,22 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   PetscCall(PetscOptionsBool("-ness_mesh_simplex", "Simplex box mesh (needs a mesh generator; use Gmsh files instead)", "NessSetFromOptions", ness->simplex, &ness->simplex, NULL));
   /* scales */
   ness->L = 0.0;
-  PetscCall(PetscOptionsReal("-ness_length_scale", "Length scale of the nondimensionalization (m); default: largest extent of the mesh", "NessSetFromOptions", ness->L, &ness->L, NULL));
+  PetscCall(NessOptionsReal("-ness_length_scale", "Length scale of the nondimensionalization (m); default: largest extent of the mesh", "NessSetFromOptions", ness->L, &ness->L, NULL));
   ness->c0 = 0.0;
-  PetscCall(PetscOptionsReal("-ness_conc_scale", "Concentration scale (mol/m^3); default: largest bulk concentration", "NessSetFromOptions", ness->c0, &ness->c0, NULL));
+  PetscCall(NessOptionsReal("-ness_conc_scale", "Concentration scale (mol/m^3); default: largest bulk concentration", "NessSetFromOptions", ness->c0, &ness->c0, NULL));
   /* solver and output */
   PetscCall(PetscOptionsBool("-ness_pseudo", "March with pseudo-transient continuation before the final Newton solve", "NessSolve", ness->use_pseudo, &ness->use_pseudo, NULL));
-  PetscCall(PetscOptionsReal("-ness_pseudo_dt", "Initial pseudo-time step (units of L^2/D0)", "NessSolve", ness->tsdt0, &ness->tsdt0, NULL));
+  PetscCall(NessOptionsReal("-ness_pseudo_dt", "Initial pseudo-time step (units of L^2/D0)", "NessSolve", ness->tsdt0, &ness->tsdt0, NULL));
   PetscCall(PetscOptionsBool("-ness_continuation", "When the first solve fails, start from the electrodes' equilibrium potentials and move to the targets in warm-started stages", "NessSolve", ness->continuation, &ness->continuation, NULL));
-  PetscCall(PetscOptionsInt("-ness_pseudo_max_steps", "Maximum pseudo-time steps", "NessSolve", ness->pseudo_max_steps, &ness->pseudo_max_steps, NULL));
-  PetscCall(PetscOptionsReal("-ness_standard_concentration", "Standard concentration c_std of mu = mu0 + RT ln(c/c_std) (mol/m^3)", "NessSetFromOptions", ness->cstd, &ness->cstd, NULL));
+  PetscCall(NessOptionsInt("-ness_pseudo_max_steps", "Maximum pseudo-time steps", "NessSolve", ness->pseudo_max_steps, &ness->pseudo_max_steps, NULL));
+  PetscCall(NessOptionsReal("-ness_standard_concentration", "Standard concentration c_std of mu = mu0 + RT ln(c/c_std) (mol/m^3)", "NessSetFromOptions", ness->cstd, &ness->cstd, NULL));
   PetscCheck(ness->cstd > 0, comm, PETSC_ERR_USER_INPUT, "-ness_standard_concentration must be positive, got %g", (double)ness->cstd);
   PetscCall(PetscOptionsBool("-ness_transient", "After the steady state, switch the drive off (electrodes to the Nernst potential of the bulk) and relax toward equilibrium in time, recording entropy production and free energy", "NessRelax", ness->transient,
                              &ness->transient, NULL));
-  PetscCall(PetscOptionsReal("-ness_transient_time", "Relaxation end time (s); default 10 L^2/D_min", "NessRelax", ness->tr_time, &ness->tr_time, NULL));
-  PetscCall(PetscOptionsReal("-ness_transient_dt", "First relaxation time step (s); default 1e-6 L^2/D_max", "NessRelax", ness->tr_dt, &ness->tr_dt, NULL));
-  PetscCall(PetscOptionsReal("-ness_transient_growth", "Growth factor of the relaxation time step", "NessRelax", ness->tr_growth, &ness->tr_growth, NULL));
-  PetscCall(PetscOptionsInt("-ness_transient_max_steps", "Maximum relaxation time steps", "NessRelax", ness->tr_max_steps, &ness->tr_max_steps, NULL));
+  PetscCall(NessOptionsReal("-ness_transient_time", "Relaxation end time (s); default 10 L^2/D_min", "NessRelax", ness->tr_time, &ness->tr_time, NULL));
+  PetscCall(NessOptionsReal("-ness_transient_dt", "First relaxation time step (s); default 1e-6 L^2/D_max", "NessRelax", ness->tr_dt, &ness->tr_dt, NULL));
+  PetscCall(NessOptionsReal("-ness_transient_growth", "Growth factor of the relaxation time step", "NessRelax", ness->tr_growth, &ness->tr_growth, NULL));
+  PetscCall(NessOptionsInt("-ness_transient_max_steps", "Maximum relaxation time steps", "NessRelax", ness->tr_max_steps, &ness->tr_max_steps, NULL));
   PetscCheck(ness->tr_time >= 0 && ness->tr_dt >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_transient_time and -ness_transient_dt must be non-negative, got %g and %g", (double)ness->tr_time, (double)ness->tr_dt);
   PetscCheck(ness->tr_growth >= 1.0, comm, PETSC_ERR_USER_INPUT, "-ness_transient_growth must be >= 1, got %g", (double)ness->tr_growth);
   PetscCheck(ness->tr_max_steps > 0, comm, PETSC_ERR_USER_INPUT, "-ness_transient_max_steps must be positive, got %" PetscInt_FMT, ness->tr_max_steps);
@@ -168,10 +168,10 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   PetscCall(PetscOptionsEnum("-ness_velocity_type", "Advection velocity: none, uniform (-ness_velocity), shear u_x = G (y - y_lower) (-ness_velocity_shear_rate) or poiseuille u_x = 4 u_max s (1 - s), s = (y - y_lower)/height (-ness_velocity_max)", "NessSetFromOptions", NessVelocities,
                              (PetscEnum)ness->vtype, (PetscEnum *)&ness->vtype, NULL));
   n = 3;
-  PetscCall(PetscOptionsRealArray("-ness_velocity", "Uniform velocity (m/s), one value per dimension", "NessSetFromOptions", ness->vel, &n, &set));
+  PetscCall(NessOptionsRealArray("-ness_velocity", "Uniform velocity (m/s), one value per dimension", "NessSetFromOptions", ness->vel, &n, &set));
   PetscCheck(!set || ness->vtype == NESS_VELOCITY_UNIFORM, comm, PETSC_ERR_USER_INPUT, "-ness_velocity needs -ness_velocity_type uniform");
-  PetscCall(PetscOptionsReal("-ness_velocity_shear_rate", "Shear rate G of -ness_velocity_type shear (1/s)", "NessSetFromOptions", ness->shear_rate, &ness->shear_rate, NULL));
-  PetscCall(PetscOptionsReal("-ness_velocity_max", "Centre-line velocity of -ness_velocity_type poiseuille (m/s)", "NessSetFromOptions", ness->vmax, &ness->vmax, NULL));
+  PetscCall(NessOptionsReal("-ness_velocity_shear_rate", "Shear rate G of -ness_velocity_type shear (1/s)", "NessSetFromOptions", ness->shear_rate, &ness->shear_rate, NULL));
+  PetscCall(NessOptionsReal("-ness_velocity_max", "Centre-line velocity of -ness_velocity_type poiseuille (m/s)", "NessSetFromOptions", ness->vmax, &ness->vmax, NULL));
   {
     char list[4096] = "";
     PetscCall(PetscOptionsString("-ness_outflow_boundaries", "Comma-separated boundary labels where the flow leaves the domain (advective outflow with the local composition)", "NessSetFromOptions", list, list, sizeof(list), NULL));

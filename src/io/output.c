@@ -3,7 +3,27 @@
 #include <ness/private/nessimpl.h>
 #include <petscviewerhdf5.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <sys/statvfs.h>
 #include <errno.h>
+
+/* Free space check before the collective HDF5 write: parallel HDF5 does not fail collectively when the disk fills
+   up mid-write (the ranks end up in different collective calls and deadlock), so a write that cannot fit is refused
+   up front, with a clear message and nothing written. need is an estimate of the bytes to write. */
+static PetscErrorCode CheckFreeSpace(Ness ness, double need)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)ness);
+  PetscMPIInt    rank;
+  double         avail = -1.0;
+  struct statvfs st;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0 && !statvfs(ness->outdir, &st)) avail = (double)st.f_bavail * (double)st.f_frsize;
+  PetscCallMPI(MPI_Bcast(&avail, 1, MPI_DOUBLE, 0, comm));
+  PetscCheck(avail < 0 || avail >= need, comm, PETSC_ERR_FILE_WRITE, "Not enough free space in output directory '%s' (-ness_output_dir): about %.0f kB needed, %.0f kB available; nothing was written", ness->outdir, need / 1024, avail / 1024);
+  PetscFunctionReturn(0);
+}
 
 /* rank 0 renames tmp to final once every rank has finished writing */
 PetscErrorCode NessFileCommit(MPI_Comm comm, const char tmp[], const char final[])
@@ -144,11 +164,10 @@ static const char *CellTypeName(PetscInt dim, PetscInt nvpc)
   return nvpc == 4 ? "Tetrahedron" : "Hexahedron";
 }
 
-PetscErrorCode NessWriteSolutionHDF5(Ness ness, const char path[], NessThermoFields *fld)
+static PetscErrorCode WriteSolutionBody(Ness ness, PetscViewer viewer, NessThermoFields *fld)
 {
   MPI_Comm           comm = PetscObjectComm((PetscObject)ness);
   const NessGeom    *g    = &ness->g;
-  PetscViewer        viewer;
   PetscInt           dim = ness->dim, nF = ness->ns + 1, *natown;
   PetscReal         *buf;
   Vec                coords;
@@ -158,7 +177,6 @@ PetscErrorCode NessWriteSolutionHDF5(Ness ness, const char path[], NessThermoFie
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(g->nvown, &natown, PetscMax(g->nvown * 3, g->ncown * g->nvpc) + 1, &buf));
   for (PetscInt i = 0; i < g->nvown; i++) natown[i] = g->natv[g->vown[i]];
-  PetscCall(PetscViewerHDF5Open(comm, path, FILE_MODE_WRITE, &viewer));
   /* geometry */
   PetscCall(DMGetCoordinatesLocal(ness->dm, &coords));
   PetscCall(DMGetCoordinateSection(ness->dm, &cs));
@@ -337,8 +355,28 @@ PetscErrorCode NessWriteSolutionHDF5(Ness ness, const char path[], NessThermoFie
       PetscCall(PetscFree3(key, val, xs));
     }
   }
-  PetscCall(PetscViewerDestroy(&viewer));
   PetscCall(PetscFree2(natown, buf));
+  PetscFunctionReturn(0);
+}
+
+/* The file is closed (collectively) whatever happens while writing: an HDF5 file left open after a failed write
+   (disk full) would be closed by HDF5 inside MPI_Finalize, where the ranks deadlock. */
+PetscErrorCode NessWriteSolutionHDF5(Ness ness, const char path[], NessThermoFields *fld)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)ness);
+  PetscViewer    viewer;
+  PetscErrorCode ierr, ierr2;
+  int            l = 0, gl;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerHDF5Open(comm, path, FILE_MODE_WRITE, &viewer));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr  = WriteSolutionBody(ness, viewer, fld);
+  ierr2 = PetscViewerDestroy(&viewer);
+  PetscCall(PetscPopErrorHandler());
+  l = (ierr || ierr2) ? 1 : 0;
+  PetscCallMPI(MPI_Allreduce(&l, &gl, 1, MPI_INT, MPI_MAX, comm));
+  PetscCheck(!gl, comm, PETSC_ERR_FILE_WRITE, "Cannot write %s (disk full or I/O error); the solution file of an earlier run, if any, is unchanged", path);
   PetscFunctionReturn(0);
 }
 
@@ -434,6 +472,12 @@ PetscErrorCode NessWriteSummary(Ness ness, const char path[])
       fprintf(fp, "},\n");
       fprintf(fp, "  \"residual_norm\": ");
       JsonReal(fp, ness->fnorm);
+      fprintf(fp, ",\n  \"residual_norms_by_field\": {");
+      for (PetscInt j = 0; j < ness->nf; j++) {
+        fprintf(fp, "%s\"%s\": ", j ? ", " : "", j < ness->nu ? ness->sp[ness->kept[j]].name : "psi");
+        JsonReal(fp, ness->fieldnorm[j]);
+      }
+      fprintf(fp, "}");
       fprintf(fp, ",\n  \"species\": [");
       for (PetscInt i = 0; i < ness->ns; i++) {
         fprintf(fp, "%s\n    {\"name\": \"%s\", \"charge\": ", i ? "," : "", ness->sp[i].name);
@@ -574,6 +618,15 @@ PetscErrorCode NessWriteOutput(Ness ness)
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogEventBegin(NESS_Output, ness, 0, 0, 0));
   PetscCall(MakeOutputDir(comm, ness->outdir));
+  {
+    /* vertex fields (coordinates, phi, c, mu, sigma, pH), cell fields (connectivity, gradients, current density),
+       HDF5 metadata (8 kB per dataset is generous), XDMF and summary */
+    const NessGeom *g  = &ness->g;
+    const double    nv = (double)g->nvglobal, nc = (double)g->ncglobal, ns = (double)ness->ns, d = (double)ness->dim;
+    const double    ndata = 2 * ns + 8 + ns * 2 + 4 + 8 * ness->ne;
+    const double    need  = ness->converged ? 1.2 * (8.0 * (nv * (d + 2 * ns + 4) + nc * (g->nvpc + ns * (d + 1) + d + 1)) + 8192.0 * ndata) + 65536.0 : 65536.0;
+    PetscCall(CheckFreeSpace(ness, need));
+  }
   /* a solution that did not converge is not written where a solution is expected */
   if (ness->converged) {
     PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s/solution.h5.tmp", ness->outdir));
@@ -584,7 +637,19 @@ PetscErrorCode NessWriteOutput(Ness ness)
     PetscCall(NessComputeThermodynamics(ness, ness->U, &fld));
     if (ness->nbr) PetscCall(NessBulkNetworkComputeResults(ness, ness->U));
     PetscCall(PetscLogEventEnd(NESS_Post, ness, 0, 0, 0));
-    PetscCall(NessWriteSolutionHDF5(ness, tmp, &fld));
+    {
+      PetscErrorCode ierr;
+      PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+      ierr = NessWriteSolutionHDF5(ness, tmp, &fld);
+      PetscCall(PetscPopErrorHandler());
+      if (ierr) {
+        PetscMPIInt rank;
+        PetscCallMPI(MPI_Comm_rank(comm, &rank));
+        if (rank == 0) (void)remove(tmp); /* nothing half-written is left */
+        PetscCall(NessThermoFieldsDestroy(&fld));
+        SETERRQ(comm, PETSC_ERR_FILE_WRITE, "Cannot write %s/solution.h5 (disk full or I/O error); the solution file of an earlier run, if any, is unchanged", ness->outdir);
+      }
+    }
     PetscCall(NessFileCommit(comm, tmp, fin));
     PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s/solution.xmf.tmp", ness->outdir));
     PetscCall(PetscSNPrintf(fin, sizeof(fin), "%s/solution.xmf", ness->outdir));
@@ -598,6 +663,18 @@ PetscErrorCode NessWriteOutput(Ness ness)
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
     PetscCall(PetscSNPrintf(fin, sizeof(fin), "%s/relaxation.csv", ness->outdir));
     if (rank == 0) (void)remove(fin);
+  }
+  if (!ness->converged) {
+    /* a solution file of an earlier run would be read as this run's: move it aside (nothing is deleted) */
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    if (rank == 0)
+      for (PetscInt k = 0; k < 2; k++) {
+        char old[PETSC_MAX_PATH_LEN + 64], prev[PETSC_MAX_PATH_LEN + 80];
+        PetscCall(PetscSNPrintf(old, sizeof(old), "%s/solution.%s", ness->outdir, k ? "xmf" : "h5"));
+        PetscCall(PetscSNPrintf(prev, sizeof(prev), "%s.previous", old));
+        if (!access(old, F_OK) && !rename(old, prev)) PetscCall(PetscInfo(ness, "Moved %s of an earlier run to %s\n", old, prev));
+      }
   }
   PetscCall(PetscTime(&t1));
   ness->t_output = t1 - t0;

@@ -259,6 +259,8 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
   PetscBool      *owned;
   PetscSF         sf;
   Vec             vvol, vgam, vdir[NESS_MAX_BOUNDARIES], varea[NESS_MAX_ELECTRODES];
+  PetscInt        nbad        = 0;
+  PetscReal       firstbad[3] = {0, 0, 0};
   PetscScalar    *avol, *agam;
   PetscBool       tensor = PETSC_FALSE;
   PetscReal       L      = ness->L;
@@ -332,12 +334,31 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
   g->nvpc = 0;
   PetscCall(PetscMalloc1((cEnd - cStart) * (1 << dim), &g->cellv));
   for (PetscInt c = cStart; c < cEnd; c++) {
+    if (c == cStart) {
+      nbad        = 0;
+      firstbad[0] = firstbad[1] = firstbad[2] = 0.0;
+    }
     PetscInt  nv, verts[8];
     PetscReal x[24], meas, vp[8], gam[64];
     PetscCall(NessGetPointVertices(dm, c, &nv, verts, x));
     for (PetscInt i = 0; i < nv * dim; i++) x[i] /= L;
-    if (ness->axisym) PetscCall(NessCellGeometryAxisym(dim, nv, tensor, x, &meas, vp, gam)); /* 2 pi r weighted */
-    else PetscCall(NessCellGeometry(dim, nv, tensor, x, &meas, vp, gam));
+    {
+      /* a bad cell (degenerate, or a tensor cell that is not axis-aligned) is an error of the whole run: count
+         them here and stop collectively after the loop, so no rank is left waiting in a collective call */
+      PetscErrorCode ierr;
+      PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+      if (ness->axisym) ierr = NessCellGeometryAxisym(dim, nv, tensor, x, &meas, vp, gam); /* 2 pi r weighted */
+      else ierr = NessCellGeometry(dim, nv, tensor, x, &meas, vp, gam);
+      PetscCall(PetscPopErrorHandler());
+      if (ierr) {
+        if (!nbad++) {
+          firstbad[0] = x[0] * L;
+          firstbad[1] = dim > 1 ? x[1] * L : 0.0;
+          firstbad[2] = dim > 2 ? x[2] * L : 0.0;
+        }
+        continue;
+      }
+    }
     if (!g->nvpc) g->nvpc = nv;
     for (PetscInt a = 0; a < nv; a++) avol[verts[a] - vStart] += vp[a];
     for (PetscInt a = 0; a < nv; a++)
@@ -368,6 +389,18 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       for (PetscInt a = 0; a < nv; a++) g->cellv[(c - cStart) * nv + a] = g->natv[byc[dim == 1 ? a : vtk[a]] - vStart];
     } else {
       for (PetscInt a = 0; a < nv; a++) g->cellv[(c - cStart) * nv + a] = g->natv[verts[a] - vStart];
+    }
+  }
+  {
+    PetscInt    gbad;
+    PetscMPIInt rank, first, r;
+    PetscCall(MPIU_Allreduce(&nbad, &gbad, 1, MPIU_INT, MPI_SUM, comm));
+    if (gbad) {
+      PetscCallMPI(MPI_Comm_rank(comm, &rank));
+      r = nbad ? rank : PETSC_MPI_INT_MAX;
+      PetscCallMPI(MPI_Allreduce(&r, &first, 1, MPI_INT, MPI_MIN, comm));
+      PetscCallMPI(MPI_Bcast(firstbad, 3, MPIU_REAL, first, comm));
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "The mesh has %" PetscInt_FMT " unusable cell(s): degenerate (zero measure) or, for quadrilaterals/hexahedra, not axis-aligned; one has a vertex at (%g, %g, %g) m", gbad, (double)firstbad[0], (double)firstbad[1], (double)firstbad[2]);
     }
   }
   PetscCall(VecRestoreArray(vvol, &avol));

@@ -113,6 +113,76 @@ static PetscErrorCode NessMeshCheckLabel(Ness ness, DM dm, const char label[], c
   PetscFunctionReturn(0);
 }
 
+/* Checks a Gmsh file on rank 0 before PETSc reads it: PETSc 3.18's reader stops with an error on rank 0 alone
+   when the file is truncated or of another version, while the other ranks wait in a broadcast. Returns a message
+   (empty when the file looks complete): format 2.2 (ASCII or binary) or 4.1, and every section it opens is closed;
+   for ASCII 2.2 the node and element counts are checked too. */
+static void CheckGmshFile(const char path[], char msg[], size_t len)
+{
+  FILE  *fp = fopen(path, "rb");
+  char   line[512], open[64] = "";
+  double version  = 0;
+  int    filetype = 0, nsec = 0, counting = 0;
+  long   declared = -1, counted = 0;
+
+  msg[0] = 0;
+  if (!fp) {
+    snprintf(msg, len, "cannot be opened");
+    return;
+  }
+  if (!fgets(line, sizeof(line), fp) || strncmp(line, "$MeshFormat", 11)) {
+    snprintf(msg, len, "is not a Gmsh mesh (no $MeshFormat header)");
+    fclose(fp);
+    return;
+  }
+  if (!fgets(line, sizeof(line), fp) || sscanf(line, "%lf %d", &version, &filetype) != 2) {
+    snprintf(msg, len, "has an unreadable $MeshFormat line");
+    fclose(fp);
+    return;
+  }
+  if (!(PetscAbsReal(version - 2.2) < 1e-9 || PetscAbsReal(version - 4.1) < 1e-9)) {
+    snprintf(msg, len, "is Gmsh format %g; supported are 2.2 and 4.1 (gmsh -format msh22)", version);
+    fclose(fp);
+    return;
+  }
+  /* sections: every $Name must be closed by $EndName before the next one opens */
+  strcpy(open, "MeshFormat");
+  while (fgets(line, sizeof(line), fp)) {
+    if (line[0] == '$') {
+      char name[64];
+      if (sscanf(line + 1, "%63s", name) != 1) continue;
+      if (!strncmp(name, "End", 3)) {
+        if (strcmp(name + 3, open)) {
+          snprintf(msg, len, "is malformed: $%s closes section $%s", name, open[0] ? open : "(none)");
+          break;
+        }
+        if (counting && declared >= 0 && counted != declared) {
+          snprintf(msg, len, "is truncated or malformed: section $%s declares %ld entries but has %ld", open, declared, counted);
+          break;
+        }
+        open[0]  = 0;
+        counting = 0;
+        nsec++;
+      } else {
+        if (open[0]) {
+          snprintf(msg, len, "is malformed: section $%s is not closed before $%s", open, name);
+          break;
+        }
+        snprintf(open, sizeof(open), "%s", name);
+        declared = -1;
+        counted  = 0;
+        counting = (!filetype && PetscAbsReal(version - 2.2) < 1e-9 && (!strcmp(name, "Nodes") || !strcmp(name, "Elements"))) ? 1 : 0;
+      }
+    } else if (counting) {
+      if (declared < 0) declared = strtol(line, NULL, 10);
+      else if (line[0] != '\n' && line[0] != '\r') counted++;
+    }
+  }
+  if (!msg[0] && open[0]) snprintf(msg, len, "is truncated: section $%s is not closed", open);
+  if (!msg[0] && nsec < 3) snprintf(msg, len, "is incomplete: no nodes or elements");
+  fclose(fp);
+}
+
 PetscErrorCode NessMeshCreate(Ness ness)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)ness);
@@ -133,6 +203,15 @@ PetscErrorCode NessMeshCreate(Ness ness)
     }
     PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
     PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "Cannot open mesh file '%s' (-ness_mesh_file): %s", ness->meshfile, "no such file or not readable");
+    {
+      char msg[256] = "";
+      if (rank == 0) {
+        const char *ext = strrchr(ness->meshfile, '.');
+        if (ext && !strcmp(ext, ".msh")) CheckGmshFile(ness->meshfile, msg, sizeof(msg));
+      }
+      PetscCallMPI(MPI_Bcast(msg, sizeof(msg), MPI_CHAR, 0, comm));
+      PetscCheck(!msg[0], comm, PETSC_ERR_FILE_UNEXPECTED, "Mesh file '%s' (-ness_mesh_file) %s", ness->meshfile, msg);
+    }
     {
       PetscBool set;
       PetscCall(PetscOptionsHasName(NULL, NULL, "-dm_plex_gmsh_use_regions", &set));

@@ -205,7 +205,7 @@ PetscErrorCode NessBulkNetworkSetFromOptions(Ness ness, PetscOptionItems *PetscO
     PetscCheck(nsp > 0, comm, PETSC_ERR_USER_INPUT, "Bulk reaction '%s' has no species: give %s (and the matching -ness_bulk_reaction_%s_stoich)", br->name, opt, br->name);
     nv = NESS_MAX_SPECIES;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_bulk_reaction_%s_stoich", br->name));
-    PetscCall(PetscOptionsRealArray(opt, "Stoichiometric coefficients of those species: reactants < 0, products > 0", "NessSetFromOptions", vals, &nv, &set));
+    PetscCall(NessOptionsRealArray(opt, "Stoichiometric coefficients of those species: reactants < 0, products > 0", "NessSetFromOptions", vals, &nv, &set));
     if (!set) nv = 0;
     PetscCheck(nv == nsp, comm, PETSC_ERR_USER_INPUT, "Bulk reaction '%s': %" PetscInt_FMT " species but %" PetscInt_FMT " stoichiometric coefficients (%s)", br->name, nsp, nv, opt);
     for (PetscInt k = 0; k < nsp; k++) {
@@ -224,14 +224,14 @@ PetscErrorCode NessBulkNetworkSetFromOptions(Ness ness, PetscOptionItems *PetscO
     /* rate constants */
     br->kf = -1.0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_bulk_reaction_%s_kf", br->name));
-    PetscCall(PetscOptionsReal(opt, "Forward rate constant, SI with c in mol/m^3: (mol/m^3)^(1-reactant order)/s", "NessSetFromOptions", br->kf, &br->kf, &set));
+    PetscCall(NessOptionsReal(opt, "Forward rate constant, SI with c in mol/m^3: (mol/m^3)^(1-reactant order)/s", "NessSetFromOptions", br->kf, &br->kf, &set));
     PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "Bulk reaction '%s' has no forward rate constant: give %s", br->name, opt);
     PetscCheck(br->kf > 0 && br->kf < PETSC_MAX_REAL, comm, PETSC_ERR_USER_INPUT, "%s must be positive and finite, got %g", opt, (double)br->kf);
     br->kb = -1.0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_bulk_reaction_%s_kb", br->name));
-    PetscCall(PetscOptionsReal(opt, "Backward rate constant, SI with c in mol/m^3: (mol/m^3)^(1-product order)/s (or give _K)", "NessSetFromOptions", br->kb, &br->kb, &kbset));
+    PetscCall(NessOptionsReal(opt, "Backward rate constant, SI with c in mol/m^3: (mol/m^3)^(1-product order)/s (or give _K)", "NessSetFromOptions", br->kb, &br->kb, &kbset));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_bulk_reaction_%s_K", br->name));
-    PetscCall(PetscOptionsReal(opt, "Equilibrium constant kf/kb in (mol/m^3)^(sum of stoich) (instead of _kb)", "NessSetFromOptions", K, &K, &Kset));
+    PetscCall(NessOptionsReal(opt, "Equilibrium constant kf/kb in (mol/m^3)^(sum of stoich) (instead of _kb)", "NessSetFromOptions", K, &K, &Kset));
     PetscCheck(!(kbset && Kset), comm, PETSC_ERR_USER_INPUT, "Bulk reaction '%s': give either -ness_bulk_reaction_%s_kb or -ness_bulk_reaction_%s_K, not both", br->name, br->name, br->name);
     PetscCheck(kbset || Kset, comm, PETSC_ERR_USER_INPUT, "Bulk reaction '%s' has no backward rate: give -ness_bulk_reaction_%s_kb or the equilibrium constant -ness_bulk_reaction_%s_K", br->name, br->name, br->name);
     if (Kset) {

@@ -6,6 +6,27 @@ const char *const NessModels[]     = {"pnp", "electroneutral", "secondary", "Nes
 const char *const NessVelocities[] = {"none", "uniform", "shear", "poiseuille", "NessVelocity", "NESS_VELOCITY_", NULL};
 const char *const NessControls[]   = {"potentiostatic", "galvanostatic", "floating", "NessControl", "NESS_CONTROL_", NULL};
 
+PetscErrorCode NessCheckNumeric(PetscOptionItems *PetscOptionsObject, const char opt[], PetscBool integer)
+{
+  char      buf[4096], *tok, *next;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(PetscOptionsObject->options, PetscOptionsObject->prefix, opt, buf, sizeof(buf), &set));
+  if (!set || !buf[0]) PetscFunctionReturn(0);
+  for (tok = buf; tok; tok = next) {
+    char *end;
+    next = strchr(tok, ',');
+    if (next) *next++ = 0;
+    while (*tok == ' ') tok++;
+    if (integer) (void)strtol(tok, &end, 10);
+    else (void)strtod(tok, &end);
+    while (*end == ' ') end++;
+    PetscCheck(end != tok && !*end, PetscObjectComm((PetscObject)PetscOptionsObject->object), PETSC_ERR_USER_INPUT, "-%s%s: '%s' is not %s", PetscOptionsObject->prefix ? PetscOptionsObject->prefix : "", opt + 1, tok, integer ? "an integer" : "a number");
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NessSplitList(MPI_Comm comm, const char list[], PetscInt max, char names[][NESS_NAME_LEN], PetscInt *n, const char opt[])
 {
   PetscToken tok;
@@ -45,15 +66,15 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
   PetscBool set;
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsReal("-ness_temperature", "Temperature (K)", "NessSetFromOptions", ness->T, &ness->T, NULL));
+  PetscCall(NessOptionsReal("-ness_temperature", "Temperature (K)", "NessSetFromOptions", ness->T, &ness->T, NULL));
   PetscCheck(ness->T > 0, comm, PETSC_ERR_USER_INPUT, "-ness_temperature must be positive, got %g K", (double)ness->T);
-  PetscCall(PetscOptionsReal("-ness_permittivity", "Relative permittivity of the electrolyte", "NessSetFromOptions", ness->epsr, &ness->epsr, NULL));
+  PetscCall(NessOptionsReal("-ness_permittivity", "Relative permittivity of the electrolyte", "NessSetFromOptions", ness->epsr, &ness->epsr, NULL));
   PetscCheck(ness->epsr > 0, comm, PETSC_ERR_USER_INPUT, "-ness_permittivity must be positive, got %g", (double)ness->epsr);
 
   PetscCall(PetscOptionsEnum("-ness_model", "Transport model: pnp (Nernst-Planck-Poisson), electroneutral (Nernst-Planck with sum z c = 0) or secondary (uniform composition, Ohm's law)", "NessSetFromOptions", NessModels, (PetscEnum)ness->model,
                              (PetscEnum *)&ness->model, NULL));
   ness->kappa = 0;
-  PetscCall(PetscOptionsReal("-ness_conductivity", "Electrolyte conductivity of the secondary model (S/m); default: F^2/(RT) sum z^2 D c_bulk from the species", "NessSetFromOptions", ness->kappa, &ness->kappa, &set));
+  PetscCall(NessOptionsReal("-ness_conductivity", "Electrolyte conductivity of the secondary model (S/m); default: F^2/(RT) sum z^2 D c_bulk from the species", "NessSetFromOptions", ness->kappa, &ness->kappa, &set));
   PetscCheck(!set || ness->model == NESS_MODEL_SECONDARY, comm, PETSC_ERR_USER_INPUT, "-ness_conductivity is used only by -ness_model secondary (the model is %s)", NessModels[ness->model]);
   PetscCheck(ness->kappa >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_conductivity must be positive, got %g", (double)ness->kappa);
 
@@ -70,21 +91,21 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     s->cbulk = -1;
     s->mu0   = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_species_%s_charge", s->name));
-    PetscCall(PetscOptionsReal(opt, "Charge number", "NessSetFromOptions", s->z, &s->z, NULL));
+    PetscCall(NessOptionsReal(opt, "Charge number", "NessSetFromOptions", s->z, &s->z, NULL));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_species_%s_diffusivity", s->name));
-    PetscCall(PetscOptionsReal(opt, "Diffusivity (m^2/s)", "NessSetFromOptions", s->D, &s->D, &set));
+    PetscCall(NessOptionsReal(opt, "Diffusivity (m^2/s)", "NessSetFromOptions", s->D, &s->D, &set));
     PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "Species '%s' has no diffusivity: give %s", s->name, opt);
     PetscCheck(s->D > 0, comm, PETSC_ERR_USER_INPUT, "%s must be positive, got %g", opt, (double)s->D);
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_species_%s_bulk", s->name));
-    PetscCall(PetscOptionsReal(opt, "Bulk concentration (mol/m^3)", "NessSetFromOptions", s->cbulk, &s->cbulk, &set));
+    PetscCall(NessOptionsReal(opt, "Bulk concentration (mol/m^3)", "NessSetFromOptions", s->cbulk, &s->cbulk, &set));
     PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "Species '%s' has no bulk concentration: give %s", s->name, opt);
     PetscCheck(s->cbulk > 0, comm, PETSC_ERR_USER_INPUT, "%s must be positive (use a small trace value for an absent species), got %g", opt, (double)s->cbulk);
     s->cref = s->cbulk;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_species_%s_cref", s->name));
-    PetscCall(PetscOptionsReal(opt, "Reference concentration of the kinetics (mol/m^3)", "NessSetFromOptions", s->cref, &s->cref, NULL));
+    PetscCall(NessOptionsReal(opt, "Reference concentration of the kinetics (mol/m^3)", "NessSetFromOptions", s->cref, &s->cref, NULL));
     PetscCheck(s->cref > 0, comm, PETSC_ERR_USER_INPUT, "%s must be positive, got %g", opt, (double)s->cref);
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_species_%s_mu0", s->name));
-    PetscCall(PetscOptionsReal(opt, "Standard chemical potential (J/mol)", "NessSetFromOptions", s->mu0, &s->mu0, NULL));
+    PetscCall(NessOptionsReal(opt, "Standard chemical potential (J/mol)", "NessSetFromOptions", s->mu0, &s->mu0, NULL));
   }
 
   /* bulk boundaries */
@@ -96,7 +117,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     for (PetscInt i = 0; i < ness->ns; i++) {
       ness->bulkc[b][i] = ness->sp[i].cbulk;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_bulk_boundary_%s_%s", ness->bulk[b], ness->sp[i].name));
-      PetscCall(PetscOptionsReal(opt, "Concentration of the species on this bulk boundary (mol/m^3); default: the species' bulk concentration", "NessSetFromOptions", ness->bulkc[b][i], &ness->bulkc[b][i], &set));
+      PetscCall(NessOptionsReal(opt, "Concentration of the species on this bulk boundary (mol/m^3); default: the species' bulk concentration", "NessSetFromOptions", ness->bulkc[b][i], &ness->bulkc[b][i], &set));
       PetscCheck(ness->bulkc[b][i] >= 0, comm, PETSC_ERR_USER_INPUT, "%s must be non-negative, got %g", opt, (double)ness->bulkc[b][i]);
       if (set && ness->bulkc[b][i] != ness->sp[i].cbulk) ness->bulk_uniform = PETSC_FALSE;
     }
@@ -121,11 +142,11 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
                                (PetscEnum *)&el->control, NULL));
     el->Es = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_potential", el->name));
-    PetscCall(PetscOptionsReal(opt, "Metal potential vs the bulk-solution reference (V); initial guess when not potentiostatic", "NessSetFromOptions", el->Es, &el->Es, &set));
+    PetscCall(NessOptionsReal(opt, "Metal potential vs the bulk-solution reference (V); initial guess when not potentiostatic", "NessSetFromOptions", el->Es, &el->Es, &set));
     PetscCheck(set || el->control != NESS_CONTROL_POTENTIOSTATIC, comm, PETSC_ERR_USER_INPUT, "Electrode '%s' has no potential: give %s (or choose -ness_electrode_%s_control galvanostatic|floating)", el->name, opt, el->name);
     el->Itarget = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_current", el->name));
-    PetscCall(PetscOptionsReal(opt, "Total current of a galvanostatic electrode (A; per metre of depth in 2D; anodic positive)", "NessSetFromOptions", el->Itarget, &el->Itarget, &set));
+    PetscCall(NessOptionsReal(opt, "Total current of a galvanostatic electrode (A; per metre of depth in 2D; anodic positive)", "NessSetFromOptions", el->Itarget, &el->Itarget, &set));
     PetscCheck(!set || el->control == NESS_CONTROL_GALVANOSTATIC, comm, PETSC_ERR_USER_INPUT, "%s is given but electrode '%s' is %s: a current is imposed only with -ness_electrode_%s_control galvanostatic", opt, el->name, NessControls[el->control], el->name);
     PetscCheck(set || el->control != NESS_CONTROL_GALVANOSTATIC, comm, PETSC_ERR_USER_INPUT, "Galvanostatic electrode '%s' has no current: give %s", el->name, opt);
     PetscCall(PetscStrncpy(el->couple_name, el->name, NESS_NAME_LEN));
@@ -134,22 +155,22 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     PetscCheck(!set || el->control == NESS_CONTROL_FLOATING, comm, PETSC_ERR_USER_INPUT, "%s is given but electrode '%s' is %s: only floating electrodes form galvanic couples", opt, el->name, NessControls[el->control]);
     el->molar_mass = el->density = el->valence = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_molar_mass", el->name));
-    PetscCall(PetscOptionsReal(opt, "Molar mass of the metal (kg/mol), for the corrosion rate", "NessSetFromOptions", el->molar_mass, &el->molar_mass, NULL));
+    PetscCall(NessOptionsReal(opt, "Molar mass of the metal (kg/mol), for the corrosion rate", "NessSetFromOptions", el->molar_mass, &el->molar_mass, NULL));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_density", el->name));
-    PetscCall(PetscOptionsReal(opt, "Density of the metal (kg/m^3), for the corrosion rate", "NessSetFromOptions", el->density, &el->density, NULL));
+    PetscCall(NessOptionsReal(opt, "Density of the metal (kg/m^3), for the corrosion rate", "NessSetFromOptions", el->density, &el->density, NULL));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_valence", el->name));
-    PetscCall(PetscOptionsReal(opt, "Electrons per dissolved metal atom (default: n of the dissolution reaction)", "NessSetFromOptions", el->valence, &el->valence, NULL));
+    PetscCall(NessOptionsReal(opt, "Electrons per dissolved metal atom (default: n of the dissolution reaction)", "NessSetFromOptions", el->valence, &el->valence, NULL));
     PetscCheck(el->molar_mass >= 0 && el->density >= 0 && el->valence >= 0, comm, PETSC_ERR_USER_INPUT, "Electrode '%s': molar mass, density and valence must be non-negative", el->name);
     el->phibc = NESS_PHI_DIRICHLET;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_phi_bc", el->name));
     PetscCall(PetscOptionsEnum(opt, "Electrolyte potential at the electrode: Stern layer (Robin) or its Dirichlet limit", "NessSetFromOptions", NessPhiBCs, (PetscEnum)el->phibc, (PetscEnum *)&el->phibc, NULL));
     el->Cs = 0.2;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_stern_capacitance", el->name));
-    PetscCall(PetscOptionsReal(opt, "Stern-layer capacitance (F/m^2)", "NessSetFromOptions", el->Cs, &el->Cs, NULL));
+    PetscCall(NessOptionsReal(opt, "Stern-layer capacitance (F/m^2)", "NessSetFromOptions", el->Cs, &el->Cs, NULL));
     PetscCheck(el->Cs > 0, comm, PETSC_ERR_USER_INPUT, "%s must be positive, got %g", opt, (double)el->Cs);
     el->Epzc = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_pzc", el->name));
-    PetscCall(PetscOptionsReal(opt, "Potential of zero charge (V, same reference as the potential)", "NessSetFromOptions", el->Epzc, &el->Epzc, NULL));
+    PetscCall(NessOptionsReal(opt, "Potential of zero charge (V, same reference as the potential)", "NessSetFromOptions", el->Epzc, &el->Epzc, NULL));
     list[0] = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_reactions", el->name));
     PetscCall(PetscOptionsString(opt, "Comma-separated electrode reactions", "NessSetFromOptions", list, list, sizeof(list), NULL));
@@ -208,24 +229,24 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     PetscReal     zsum = 0.0;
     rx->n              = 1;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_n", rx->name));
-    PetscCall(PetscOptionsReal(opt, "Electrons transferred (reaction written as an oxidation)", "NessSetFromOptions", rx->n, &rx->n, NULL));
+    PetscCall(NessOptionsReal(opt, "Electrons transferred (reaction written as an oxidation)", "NessSetFromOptions", rx->n, &rx->n, NULL));
     PetscCheck(rx->n > 0, comm, PETSC_ERR_USER_INPUT, "%s must be positive, got %g", opt, (double)rx->n);
     rx->i0 = -1;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_i0", rx->name));
-    PetscCall(PetscOptionsReal(opt, "Exchange current density at the reference concentrations (A/m^2)", "NessSetFromOptions", rx->i0, &rx->i0, &set));
+    PetscCall(NessOptionsReal(opt, "Exchange current density at the reference concentrations (A/m^2)", "NessSetFromOptions", rx->i0, &rx->i0, &set));
     PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "Reaction '%s' has no exchange current density: give %s", rx->name, opt);
     PetscCheck(rx->i0 > 0, comm, PETSC_ERR_USER_INPUT, "%s must be positive, got %g", opt, (double)rx->i0);
     rx->alpha_a = 0.5;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_alpha_a", rx->name));
-    PetscCall(PetscOptionsReal(opt, "Anodic transfer coefficient", "NessSetFromOptions", rx->alpha_a, &rx->alpha_a, NULL));
+    PetscCall(NessOptionsReal(opt, "Anodic transfer coefficient", "NessSetFromOptions", rx->alpha_a, &rx->alpha_a, NULL));
     rx->alpha_c = 1.0 - rx->alpha_a;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_alpha_c", rx->name));
-    PetscCall(PetscOptionsReal(opt, "Cathodic transfer coefficient", "NessSetFromOptions", rx->alpha_c, &rx->alpha_c, NULL));
+    PetscCall(NessOptionsReal(opt, "Cathodic transfer coefficient", "NessSetFromOptions", rx->alpha_c, &rx->alpha_c, NULL));
     PetscCheck(rx->alpha_a >= 0 && rx->alpha_c >= 0 && rx->alpha_a + rx->alpha_c > 0, comm, PETSC_ERR_USER_INPUT, "Reaction '%s': transfer coefficients must be non-negative, got alpha_a %g alpha_c %g", rx->name, (double)rx->alpha_a, (double)rx->alpha_c);
     for (PetscInt pass = 0; pass < 2; pass++) {
       PetscReal b = 0;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_tafel_slope_%s", rx->name, pass ? "c" : "a"));
-      PetscCall(PetscOptionsReal(opt, pass ? "Cathodic Tafel slope (V/decade, sign ignored); sets alpha_c = ln(10)/(|b| n f)" : "Anodic Tafel slope (V/decade); sets alpha_a = ln(10)/(b n f)", "NessSetFromOptions", b, &b, &set));
+      PetscCall(NessOptionsReal(opt, pass ? "Cathodic Tafel slope (V/decade, sign ignored); sets alpha_c = ln(10)/(|b| n f)" : "Anodic Tafel slope (V/decade); sets alpha_a = ln(10)/(b n f)", "NessSetFromOptions", b, &b, &set));
       if (!set) continue;
       PetscCheck(b != 0, comm, PETSC_ERR_USER_INPUT, "%s must be non-zero", opt);
       if (pass) rx->alpha_c = PetscLogReal(10.0) * NESS_RGAS * ness->T / (PetscAbsReal(b) * rx->n * NESS_FARADAY);
@@ -238,18 +259,18 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     PetscCheck(rx->law, comm, PETSC_ERR_USER_INPUT, "Unknown kinetics law '%s' (%s); built in: butler_volmer, tafel_anodic, tafel_cathodic, linear", rx->kinetics, opt);
     rx->ilim_a = rx->ilim_c = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_limiting_current_a", rx->name));
-    PetscCall(PetscOptionsReal(opt, "Anodic limiting current density (A/m^2, > 0; 0: none)", "NessSetFromOptions", rx->ilim_a, &rx->ilim_a, NULL));
+    PetscCall(NessOptionsReal(opt, "Anodic limiting current density (A/m^2, > 0; 0: none)", "NessSetFromOptions", rx->ilim_a, &rx->ilim_a, NULL));
     PetscCheck(rx->ilim_a >= 0, comm, PETSC_ERR_USER_INPUT, "%s must be >= 0, got %g", opt, (double)rx->ilim_a);
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_limiting_current_c", rx->name));
-    PetscCall(PetscOptionsReal(opt, "Cathodic limiting current density (A/m^2, magnitude > 0; 0: none)", "NessSetFromOptions", rx->ilim_c, &rx->ilim_c, NULL));
+    PetscCall(NessOptionsReal(opt, "Cathodic limiting current density (A/m^2, magnitude > 0; 0: none)", "NessSetFromOptions", rx->ilim_c, &rx->ilim_c, NULL));
     rx->ilim_c = PetscAbsReal(rx->ilim_c);
     rx->nparam = 8;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_params", rx->name));
-    PetscCall(PetscOptionsRealArray(opt, "Extra parameters passed to the kinetics law", "NessKineticsRegister", rx->param, &rx->nparam, &set));
+    PetscCall(NessOptionsRealArray(opt, "Extra parameters passed to the kinetics law", "NessKineticsRegister", rx->param, &rx->nparam, &set));
     if (!set) rx->nparam = 0;
     rx->Eeq = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_E_eq", rx->name));
-    PetscCall(PetscOptionsReal(opt, "Equilibrium potential at the reference concentrations (V)", "NessSetFromOptions", rx->Eeq, &rx->Eeq, NULL));
+    PetscCall(NessOptionsReal(opt, "Equilibrium potential at the reference concentrations (V)", "NessSetFromOptions", rx->Eeq, &rx->Eeq, NULL));
     for (PetscInt i = 0; i < NESS_MAX_SPECIES; i++) rx->nu[i] = rx->p[i] = rx->q[i] = 0;
     list[0] = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_species", rx->name));
@@ -257,7 +278,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     PetscCall(NessSplitList(comm, list, NESS_MAX_SPECIES, snames, &nsp, opt));
     nv = NESS_MAX_SPECIES;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_stoich", rx->name));
-    PetscCall(PetscOptionsRealArray(opt, "Stoichiometric coefficients of those species in the oxidation (produced > 0)", "NessSetFromOptions", vals, &nv, &set));
+    PetscCall(NessOptionsRealArray(opt, "Stoichiometric coefficients of those species in the oxidation (produced > 0)", "NessSetFromOptions", vals, &nv, &set));
     if (!set) nv = 0;
     PetscCheck(nv == nsp, comm, PETSC_ERR_USER_INPUT, "Reaction '%s': %" PetscInt_FMT " species but %" PetscInt_FMT " stoichiometric coefficients (%s)", rx->name, nsp, nv, opt);
     for (PetscInt k = 0; k < nsp; k++) {
@@ -280,7 +301,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     for (PetscInt pass = 0; pass < 2; pass++) {
       nv = NESS_MAX_SPECIES;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_order_%s", rx->name, pass ? "c" : "a"));
-      PetscCall(PetscOptionsRealArray(opt, pass ? "Cathodic reaction orders of the listed species" : "Anodic reaction orders of the listed species", "NessSetFromOptions", vals, &nv, &set));
+      PetscCall(NessOptionsRealArray(opt, pass ? "Cathodic reaction orders of the listed species" : "Anodic reaction orders of the listed species", "NessSetFromOptions", vals, &nv, &set));
       if (!set) continue;
       PetscCheck(nv == nsp, comm, PETSC_ERR_USER_INPUT, "%s needs %" PetscInt_FMT " values, one per listed species", opt, nsp);
       for (PetscInt k = 0; k < nsp; k++) {

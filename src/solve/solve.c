@@ -504,6 +504,45 @@ static PetscErrorCode SolveContinuation(Ness ness)
   PetscFunctionReturn(0);
 }
 
+/* 2-norm of the final scaled residual per unknown field (each kept species, then psi) */
+static PetscErrorCode FieldResidualNorms(Ness ness)
+{
+  Vec                F;
+  const PetscScalar *f;
+  PetscInt           n, nf = ness->nf;
+  PetscReal          loc[NESS_MAX_SPECIES + 1], glob[NESS_MAX_SPECIES + 1];
+
+  PetscFunctionBegin;
+  PetscCall(VecDuplicate(ness->U, &F));
+  PetscCall(FormFunction(ness->snes, ness->U, F, ness));
+  PetscCall(VecGetLocalSize(F, &n));
+  PetscCall(VecGetArrayRead(F, &f));
+  for (PetscInt j = 0; j < nf; j++) loc[j] = 0.0;
+  for (PetscInt i = 0; i < n; i++) loc[i % nf] += PetscSqr(PetscRealPart(f[i]));
+  PetscCall(VecRestoreArrayRead(F, &f));
+  PetscCall(VecDestroy(&F));
+  PetscCall(MPIU_Allreduce(loc, glob, nf, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)ness)));
+  for (PetscInt j = 0; j < nf; j++) ness->fieldnorm[j] = PetscSqrtReal(glob[j]);
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessViewResidual - prints the 2-norm of the final scaled residual of each unknown field (each species the model
+  keeps, then psi), which shows where a solve that did not converge is stuck (collective)
+@*/
+PetscErrorCode NessViewResidual(Ness ness, PetscViewer viewer)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)ness), &viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  residual norms per field:"));
+  PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
+  for (PetscInt j = 0; j < ness->nf; j++) PetscCall(PetscViewerASCIIPrintf(viewer, " %s %.3e", j < ness->nu ? ness->sp[ness->kept[j]].name : "psi", (double)ness->fieldnorm[j]));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
+  PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
 /*@
   NessSolve - marches to the steady state: pseudo-transient continuation, then Newton (collective)
 @*/
@@ -535,6 +574,7 @@ PetscErrorCode NessSolve(Ness ness)
   ness->converged  = ness->reason > 0 ? PETSC_TRUE : PETSC_FALSE;
   ness->solved     = ness->converged;
   ness->have_state = PETSC_TRUE;
+  PetscCall(FieldResidualNorms(ness));
   PetscCall(NessComputeElectrodeResults(ness, ness->U));
   PetscCall(PetscLogEventBegin(NESS_Post, ness, 0, 0, 0));
   if (ness->converged) PetscCall(NessComputeThermodynamics(ness, ness->U, NULL));

@@ -205,31 +205,61 @@ static PetscErrorCode SweepRecord(Ness ness, NessSweepCtx *s, PetscReal Eapp, Pe
   PetscFunctionReturn(0);
 }
 
-/* corrosion potential: first zero of the total current along the curve (linear interpolation between the two
-   points around the sign change); corrosion current: the sum of the swept electrodes' reaction currents that are
-   anodic there (each interpolated the same way) */
+/* reaction current r (column k of the row table) interpolated between points p and p+1 at fraction t: geometric
+   (linear in log|i|, exact for a Tafel line) when both values have the same sign, linear otherwise */
+static PetscReal SweepInterp(const NessSweepCtx *s, PetscInt p, PetscInt k, PetscReal t)
+{
+  const PetscReal a = s->row[p * s->ncol + k], b = s->row[(p + 1) * s->ncol + k];
+  if (a * b > 0) return (a > 0 ? 1.0 : -1.0) * PetscExpReal((1.0 - t) * PetscLogReal(PetscAbsReal(a)) + t * PetscLogReal(PetscAbsReal(b)));
+  return a + t * (b - a);
+}
+
+/* columns of the reaction currents of the swept electrodes */
+static PetscInt SweepReactionColumns(Ness ness, const NessSweepCtx *s, PetscInt cols[])
+{
+  PetscInt k = 3, m = 0;
+  for (PetscInt e = 0; e < ness->ne; e++) {
+    const NessElectrode *el    = &ness->el[e];
+    PetscBool            swept = PETSC_FALSE;
+    for (PetscInt j = 0; j < s->ne; j++)
+      if (s->el[j] == e) swept = PETSC_TRUE;
+    k += 2;
+    for (PetscInt j = 0; j < el->nreact; j++, k++)
+      if (swept) cols[m++] = k;
+    k += (ness->model == NESS_MODEL_PNP && el->phibc == NESS_PHI_STERN) ? 2 : 1;
+  }
+  return m;
+}
+
+/* corrosion potential: first zero of the total current along the curve, between the two points around the sign
+   change, with each reaction current interpolated by SweepInterp (exact for Tafel lines; bisection); corrosion
+   current: the sum of the swept electrodes' reaction currents that are anodic there */
 static PetscErrorCode SweepCorrosion(Ness ness, NessSweepCtx *s)
 {
+  PetscInt cols[NESS_MAX_ELECTRODES * NESS_MAX_REACTIONS], m;
+
   PetscFunctionBegin;
   s->have_corr = PETSC_FALSE;
+  m            = SweepReactionColumns(ness, s, cols);
   for (PetscInt p = 0; p + 1 < s->n; p++) {
     const PetscReal Ia = s->Icv[p], Ib = s->Icv[p + 1];
-    PetscReal       t, Ic = 0.0;
-    PetscInt        k = 3;
+    PetscReal       t, lo = 0.0, hi = 1.0, Ic = 0.0;
     if (!((Ia <= 0 && Ib > 0) || (Ia >= 0 && Ib < 0))) continue;
-    t        = Ia == Ib ? 0.0 : Ia / (Ia - Ib);
-    s->Ecorr = s->Ecv[p] + t * (s->Ecv[p + 1] - s->Ecv[p]);
-    for (PetscInt e = 0; e < ness->ne; e++) {
-      const NessElectrode *el    = &ness->el[e];
-      PetscBool            swept = PETSC_FALSE;
-      for (PetscInt j = 0; j < s->ne; j++)
-        if (s->el[j] == e) swept = PETSC_TRUE;
-      k += 2;
-      for (PetscInt j = 0; j < el->nreact; j++, k++) {
-        const PetscReal ra = s->row[p * s->ncol + k], rb = s->row[(p + 1) * s->ncol + k], rc = ra + t * (rb - ra);
-        if (swept && rc > 0) Ic += rc;
+    if (Ia == 0.0) t = 0.0;
+    else if (!m) t = Ia / (Ia - Ib);
+    else {
+      for (PetscInt it = 0; it < 100; it++) {
+        PetscReal mid = 0.5 * (lo + hi), g = 0.0;
+        for (PetscInt j = 0; j < m; j++) g += SweepInterp(s, p, cols[j], mid);
+        if ((g > 0) == (Ib > 0)) hi = mid;
+        else lo = mid;
       }
-      k += (ness->model == NESS_MODEL_PNP && el->phibc == NESS_PHI_STERN) ? 2 : 1;
+      t = 0.5 * (lo + hi);
+    }
+    s->Ecorr = s->Ecv[p] + t * (s->Ecv[p + 1] - s->Ecv[p]);
+    for (PetscInt j = 0; j < m; j++) {
+      const PetscReal r = SweepInterp(s, p, cols[j], t);
+      if (r > 0) Ic += r;
     }
     s->Icorr     = Ic;
     s->have_corr = PETSC_TRUE;
@@ -442,9 +472,8 @@ PetscErrorCode NessSweep(Ness ness, PetscInt e, PetscReal E0, PetscReal E1, Pets
 /*@
   NessSweepSetFromOptions - reads the sweep options (collective): -ness_sweep <e1[,e2...]> (electrodes swept together),
   -ness_sweep_range E0,E1, -ness_sweep_step, -ness_sweep_max_step, -ness_sweep_min_step, -ness_sweep_growth,
-  -ness_sweep_output. Call after NessSetFromOptions(). flg (may be NULL) tells whether a sweep was requested. Without
-  one, sweep.csv, sweep.json and sweep.png left in the output directory by an earlier run are removed, so they
-  cannot be mistaken for this run's.
+  -ness_sweep_output. Call after NessSetFromOptions(). flg (may be NULL) tells whether a sweep was requested. Nothing
+  is written or removed here (an input error found later must leave an earlier run's files alone).
 @*/
 PetscErrorCode NessSweepSetFromOptions(Ness ness, PetscBool *flg)
 {
@@ -495,17 +524,6 @@ PetscErrorCode NessSweepSetFromOptions(Ness ness, PetscBool *flg)
     PetscCheck(s->dEmax >= 0 && s->dEmin >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_sweep_max_step and -ness_sweep_min_step must be positive");
     PetscCheck(s->growth >= 1.0, comm, PETSC_ERR_USER_INPUT, "-ness_sweep_growth %g must be >= 1", (double)s->growth);
     s->set = PETSC_TRUE;
-  } else if (ness->write_output && !rset) {
-    PetscMPIInt rank;
-    PetscCallMPI(MPI_Comm_rank(comm, &rank));
-    if (rank == 0) {
-      const char *stale[] = {"sweep.csv", "sweep.json", "sweep.png"};
-      for (int i = 0; i < 3; i++) {
-        char path[PETSC_MAX_PATH_LEN];
-        PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", ness->outdir, stale[i]));
-        (void)remove(path);
-      }
-    }
   }
   PetscCheck(s->set || !rset, comm, PETSC_ERR_USER_INPUT, "-ness_sweep_range needs -ness_sweep <electrode>");
   if (flg) *flg = s->set;
@@ -513,8 +531,9 @@ PetscErrorCode NessSweepSetFromOptions(Ness ness, PetscBool *flg)
 }
 
 /*@
-  NessSweepFromOptions - runs the sweep configured by NessSweepSetFromOptions() (collective); does nothing when no
-  sweep was requested
+  NessSweepFromOptions - runs the sweep configured by NessSweepSetFromOptions() (collective). Without a requested sweep
+  it only removes sweep.csv, sweep.json and sweep.png left in the output directory by an earlier run (rank 0), so the
+  ness program calls it after NessSolve() in every run.
 @*/
 PetscErrorCode NessSweepFromOptions(Ness ness)
 {
@@ -523,7 +542,20 @@ PetscErrorCode NessSweepFromOptions(Ness ness)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
   PetscCall(SweepGetCtx(ness, PETSC_FALSE, &s));
-  if (!s || !s->set) PetscFunctionReturn(0);
+  if (!s || !s->set) {
+    /* no sweep: sweep files of an earlier run in the output directory would be read as this run's */
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)ness), &rank));
+    if (rank == 0 && ness->write_output) {
+      const char *stale[] = {"sweep.csv", "sweep.json", "sweep.png"};
+      for (int i = 0; i < 3; i++) {
+        char path[PETSC_MAX_PATH_LEN];
+        PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", ness->outdir, stale[i]));
+        (void)remove(path);
+      }
+    }
+    PetscFunctionReturn(0);
+  }
   PetscCall(NessSweepElectrodes(ness, s->ne, s->el, s->E0, s->E1, s->dE));
   PetscFunctionReturn(0);
 }

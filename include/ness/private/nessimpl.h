@@ -270,6 +270,7 @@ struct _p_Ness {
   TSConvergedReason   tsreason;
   PetscInt            it_pseudo, it_newton, it_linear;
   PetscReal           fnorm;
+  PetscReal           fieldnorm[NESS_MAX_SPECIES + 1]; /* final residual 2-norm per unknown field */
   PetscBool           damped;
   PetscBool           continuation;                                                                        /* on a failed first solve, continue in the electrode potentials */
   PetscInt            cont_stages;                                                                         /* stages of that continuation (0: not used) */
@@ -303,6 +304,14 @@ static inline void NessVertexState(Ness ness, const PetscScalar *uv, PetscReal c
     for (PetscInt i = 0; i < ns; i++) c[i] = ness->cfix[i];
   *psi = PetscRealPart(uv[nu]);
 }
+
+/* Numeric options whose value is not a number are reported with the option's name (PETSc's own message,
+   "Input string abc has no numeric value", does not name it). Use inside PetscOptionsBegin/End. */
+PETSC_INTERN PetscErrorCode NessCheckNumeric(PetscOptionItems *, const char[], PetscBool);
+#define NessOptionsReal(opt, text, man, cur, val, set)    (NessCheckNumeric(PetscOptionsObject, opt, PETSC_FALSE) ? PETSC_ERR_USER_INPUT : PetscOptionsReal(opt, text, man, cur, val, set))
+#define NessOptionsRealArray(opt, text, man, val, n, set) (NessCheckNumeric(PetscOptionsObject, opt, PETSC_FALSE) ? PETSC_ERR_USER_INPUT : PetscOptionsRealArray(opt, text, man, val, n, set))
+#define NessOptionsInt(opt, text, man, cur, val, set)     (NessCheckNumeric(PetscOptionsObject, opt, PETSC_TRUE) ? PETSC_ERR_USER_INPUT : PetscOptionsInt(opt, text, man, cur, val, set))
+#define NessOptionsIntArray(opt, text, man, val, n, set)  (NessCheckNumeric(PetscOptionsObject, opt, PETSC_TRUE) ? PETSC_ERR_USER_INPUT : PetscOptionsIntArray(opt, text, man, val, n, set))
 
 /* Log events */
 PETSC_EXTERN PetscLogEvent NESS_SetUp, NESS_Residual, NESS_Jacobian, NESS_Solve, NESS_Output, NESS_Geometry, NESS_Post;
