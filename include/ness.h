@@ -37,6 +37,7 @@ PETSC_EXTERN PetscErrorCode NessGetConverged(Ness, PetscBool *);
 PETSC_EXTERN PetscErrorCode NessGetIterations(Ness, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode NessGetContinuation(Ness, PetscInt *, PetscReal *);
 PETSC_EXTERN PetscErrorCode NessViewResidual(Ness, PetscViewer);
+PETSC_EXTERN PetscErrorCode NessGetInterrupted(Ness, PetscBool *);
 
 /* Problem description */
 PETSC_EXTERN PetscErrorCode NessGetNumSpecies(Ness, PetscInt *);

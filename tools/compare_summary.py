@@ -23,7 +23,7 @@ import math
 import re
 import sys
 
-DEFAULT_IGNORE = ("ranks", "timing_s", "iterations", "residual_norm", "converged_reason", "absolute_error", "relative_error")
+DEFAULT_IGNORE = ("ranks", "timing_s", "iterations", "residual_norm", "converged_reason", "absolute_error", "relative_error", "residual_norms_by_field", "continuation", "interrupted")
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

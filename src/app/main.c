@@ -35,7 +35,12 @@ static PetscErrorCode Report(Ness ness)
   PetscCall(NessGetSNES(ness, &snes));
   PetscCall(SNESGetConvergedReason(snes, &reason));
   PetscCall(SNESGetFunctionNorm(snes, &fnorm));
-  PetscCall(PetscPrintf(comm, "ness: %s (%s), residual norm %.3e\n", conv ? "converged to a steady state" : "DID NOT CONVERGE", SNESConvergedReasons[reason], (double)fnorm));
+  {
+    PetscBool intr;
+    PetscCall(NessGetInterrupted(ness, &intr));
+    if (intr) PetscCall(PetscPrintf(comm, "ness: stopped on a signal during the pseudo-time march\n"));
+    else PetscCall(PetscPrintf(comm, "ness: %s (%s), residual norm %.3e\n", conv ? "converged to a steady state" : "DID NOT CONVERGE", SNESConvergedReasons[reason], (double)fnorm));
+  }
   {
     PetscInt  stages;
     PetscReal reached;
@@ -58,7 +63,8 @@ static PetscErrorCode Report(Ness ness)
 /* User errors (bad input) end with one line naming the problem, no traceback and no MPI_Abort;
    internal errors keep PETSc's traceback. */
 static char        errmsg[4096];
-static const char *reading = NULL; /* scenario file being read: every error there is a user error */
+static PetscBool   interrupted = PETSC_FALSE; /* stopped on SIGTERM/SIGINT: exit status 4 */
+static const char *reading     = NULL;        /* scenario file being read: every error there is a user error */
 
 static PetscErrorCode NessAppErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
@@ -75,6 +81,12 @@ static PetscErrorCode Run(PetscBool *conv)
 
   PetscFunctionBegin;
   PetscCall(NessCreate(PETSC_COMM_WORLD, &ness));
+  {
+    /* the program stops cleanly on SIGTERM/SIGINT, with a checkpoint to restart from */
+    PetscBool set;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-ness_catch_sigterm", &set));
+    if (!set) PetscCall(PetscOptionsSetValue(NULL, "-ness_catch_sigterm", "true"));
+  }
   PetscCall(NessSetFromOptions(ness));
   PetscCall(NessSetUp(ness));
   PetscCall(NessSweepSetFromOptions(ness, &sweep)); /* -ness_sweep: a polarization curve instead of one solve */
@@ -90,6 +102,18 @@ static PetscErrorCode Run(PetscBool *conv)
     PetscBool relax = PETSC_FALSE;
     PetscCall(PetscOptionsGetBool(NULL, NULL, "-ness_transient", &relax, NULL));
     if (relax && *conv) PetscCall(NessRelax(ness));
+  }
+  {
+    PetscBool intr;
+    PetscCall(NessGetInterrupted(ness, &intr));
+    if (intr) {
+      char dir[PETSC_MAX_PATH_LEN] = "out";
+      PetscCall(PetscOptionsGetString(NULL, NULL, "-ness_output_dir", dir, sizeof(dir), NULL));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: interrupted by a signal; the state is in %s/checkpoint.h5: continue with -ness_restart %s/checkpoint.h5 (any number of ranks)\n", dir, dir));
+      PetscCall(NessDestroy(&ness));
+      interrupted = PETSC_TRUE;
+      PetscFunctionReturn(0);
+    }
   }
   if (!*conv) PetscCall(NessViewResidual(ness, NULL));
   if (!*conv)
@@ -153,5 +177,5 @@ int main(int argc, char **argv)
     return 1;
   }
   PetscCall(PetscFinalize());
-  return conv ? 0 : 3;
+  return interrupted ? 4 : (conv ? 0 : 3);
 }

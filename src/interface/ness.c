@@ -137,6 +137,10 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   /* solver and output */
   PetscCall(PetscOptionsBool("-ness_pseudo", "March with pseudo-transient continuation before the final Newton solve", "NessSolve", ness->use_pseudo, &ness->use_pseudo, NULL));
   PetscCall(NessOptionsReal("-ness_pseudo_dt", "Initial pseudo-time step (units of L^2/D0)", "NessSolve", ness->tsdt0, &ness->tsdt0, NULL));
+  PetscCall(NessOptionsInt("-ness_checkpoint_interval", "Write <output_dir>/checkpoint.h5 every N pseudo-time steps (0: never)", "NessSolve", ness->ckpt_interval, &ness->ckpt_interval, NULL));
+  PetscCheck(ness->ckpt_interval >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_checkpoint_interval must be >= 0, got %" PetscInt_FMT, ness->ckpt_interval);
+  PetscCall(PetscOptionsString("-ness_restart", "Start from this checkpoint (written by -ness_checkpoint_interval or on SIGTERM; any number of ranks)", "NessSolve", ness->restart, ness->restart, sizeof(ness->restart), NULL));
+  PetscCall(PetscOptionsBool("-ness_catch_sigterm", "SIGTERM/SIGINT stop the pseudo-time march with a final checkpoint (the ness program turns this on)", "NessSolve", ness->catch_sigterm, &ness->catch_sigterm, NULL));
   PetscCall(PetscOptionsBool("-ness_continuation", "When the first solve fails, start from the electrodes' equilibrium potentials and move to the targets in warm-started stages", "NessSolve", ness->continuation, &ness->continuation, NULL));
   PetscCall(NessOptionsInt("-ness_pseudo_max_steps", "Maximum pseudo-time steps", "NessSolve", ness->pseudo_max_steps, &ness->pseudo_max_steps, NULL));
   PetscCall(NessOptionsReal("-ness_standard_concentration", "Standard concentration c_std of mu = mu0 + RT ln(c/c_std) (mol/m^3)", "NessSetFromOptions", ness->cstd, &ness->cstd, NULL));
@@ -480,6 +484,18 @@ PetscErrorCode NessGetContinuation(Ness ness, PetscInt *stages, PetscReal *reach
   PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
   if (stages) *stages = ness->cont_stages;
   if (reached) *reached = ness->cont_reached;
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessGetInterrupted - whether the last NessSolve() stopped on SIGTERM/SIGINT (with -ness_catch_sigterm), after
+  writing <output_dir>/checkpoint.h5 (not collective)
+@*/
+PetscErrorCode NessGetInterrupted(Ness ness, PetscBool *flg)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  *flg = ness->interrupted;
   PetscFunctionReturn(0);
 }
 

@@ -40,7 +40,7 @@ PetscErrorCode NessFileCommit(MPI_Comm comm, const char tmp[], const char final[
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode MakeOutputDir(MPI_Comm comm, const char dir[])
+PetscErrorCode NessMakeOutputDir(MPI_Comm comm, const char dir[])
 {
   PetscMPIInt rank;
   int         err = 0;
@@ -465,7 +465,7 @@ PetscErrorCode NessWriteSummary(Ness ness, const char path[])
       fprintf(fp, "  \"non_delaunay_edges\": %d,\n", (int)ness->g.nneg);
       fprintf(fp, "  \"temperature_K\": ");
       JsonReal(fp, ness->T);
-      fprintf(fp, ",\n  \"converged\": %s,\n  \"converged_reason\": \"%s\",\n", ness->converged ? "true" : "false", SNESConvergedReasons[ness->reason]);
+      fprintf(fp, ",\n  \"converged\": %s,\n  \"converged_reason\": \"%s\",\n  \"interrupted\": %s,\n", ness->converged ? "true" : "false", SNESConvergedReasons[ness->reason], ness->interrupted ? "true" : "false");
       fprintf(fp, "  \"iterations\": {\"pseudo_steps\": %d, \"newton\": %d, \"linear\": %d},\n", (int)ness->it_pseudo, (int)ness->it_newton, (int)ness->it_linear);
       fprintf(fp, "  \"continuation\": {\"used\": %s, \"stages\": %d, \"reached\": ", ness->cont_stages ? "true" : "false", (int)ness->cont_stages);
       JsonReal(fp, ness->cont_stages ? ness->cont_reached : 1.0);
@@ -617,7 +617,7 @@ PetscErrorCode NessWriteOutput(Ness ness)
   if (!ness->write_output) PetscFunctionReturn(0);
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogEventBegin(NESS_Output, ness, 0, 0, 0));
-  PetscCall(MakeOutputDir(comm, ness->outdir));
+  PetscCall(NessMakeOutputDir(comm, ness->outdir));
   {
     /* vertex fields (coordinates, phi, c, mu, sigma, pH), cell fields (connectivity, gradients, current density),
        HDF5 metadata (8 kB per dataset is generous), XDMF and summary */

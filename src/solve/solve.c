@@ -329,6 +329,7 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   PetscCall(TSSetErrorIfStepFails(ness->ts, PETSC_FALSE));
   PetscCall(TSPseudoSetTimeStepIncrement(ness->ts, 1.5));
   PetscCall(TSSetPostStep(ness->ts, PseudoPostStep));
+  if (ness->ckpt_interval > 0 || ness->catch_sigterm) PetscCall(TSMonitorSet(ness->ts, NessCheckpointMonitor, ness, NULL));
   PetscCall(TSGetSNES(ness->ts, &tsnes));
   PetscCall(SNESSetType(tsnes, SNESNEWTONLS));
   {
@@ -375,6 +376,10 @@ static PetscErrorCode SolveCore(Ness ness)
     PetscCall(TSSetTimeStep(ness->ts, ness->tsdt0));
     PetscCall(TSSolve(ness->ts, ness->U));
     PetscCall(TSGetConvergedReason(ness->ts, &ness->tsreason));
+    if (ness->interrupted) { /* stopped on a signal: the checkpoint holds the state; no Newton finish */
+      ness->reason = SNES_CONVERGED_ITERATING;
+      PetscFunctionReturn(0);
+    }
     {
       PetscInt st;
       PetscCall(TSGetStepNumber(ness->ts, &st));
@@ -562,11 +567,17 @@ PetscErrorCode NessSolve(Ness ness)
   ness->it_pseudo = ness->it_newton = ness->it_linear = 0;
   ness->cont_stages                                   = 0;
   ness->cont_reached                                  = 0.0;
+  ness->interrupted                                   = PETSC_FALSE;
+  PetscCall(NessCatchSignals(ness));
+  if (ness->restart[0] && !ness->have_state) {
+    PetscCall(NessReadCheckpoint(ness, ness->restart));
+    PetscCall(PetscInfo(ness, "Restarting from %s\n", ness->restart));
+  }
   {
     const PetscBool first = ness->have_state ? PETSC_FALSE : PETSC_TRUE;
     if (ness->ncouple && first) PetscCall(SolveWithControl(ness));
     else PetscCall(SolveCore(ness));
-    if (ness->reason <= 0 && first && ness->continuation && ness->ncouple == 0 && ness->ne > 0) {
+    if (ness->reason <= 0 && first && !ness->interrupted && ness->continuation && ness->ncouple == 0 && ness->ne > 0) {
       PetscCall(PetscInfo(ness, "Direct solve failed (%s); continuation in the electrode potentials\n", SNESConvergedReasons[ness->reason]));
       PetscCall(SolveContinuation(ness));
     }

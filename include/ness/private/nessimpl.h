@@ -272,6 +272,10 @@ struct _p_Ness {
   PetscReal           fnorm;
   PetscReal           fieldnorm[NESS_MAX_SPECIES + 1]; /* final residual 2-norm per unknown field */
   PetscBool           damped;
+  PetscBool           catch_sigterm;                                                                       /* SIGTERM/SIGINT stop the march with a checkpoint */
+  PetscInt            ckpt_interval;                                                                       /* checkpoint every N pseudo-time steps (0: never) */
+  char                restart[PETSC_MAX_PATH_LEN];                                                         /* -ness_restart checkpoint file */
+  PetscBool           interrupted;                                                                         /* the last NessSolve() stopped on a signal */
   PetscBool           continuation;                                                                        /* on a failed first solve, continue in the electrode potentials */
   PetscInt            cont_stages;                                                                         /* stages of that continuation (0: not used) */
   PetscReal           cont_reached;                                                                        /* fraction of the way to the target potentials reached */
@@ -338,6 +342,11 @@ PETSC_INTERN PetscErrorCode    NessSolverSetUp(Ness);
 PETSC_INTERN PetscErrorCode    NessFormIFunction(TS, PetscReal, Vec, Vec, Vec, void *);
 PETSC_INTERN PetscErrorCode    NessFormIJacobian(TS, PetscReal, Vec, Vec, PetscReal, Mat, Mat, void *);
 PETSC_INTERN PetscErrorCode    NessSetDefaultLinearSolver(Ness, KSP);
+PETSC_INTERN PetscErrorCode    NessCatchSignals(Ness);
+PETSC_INTERN PetscErrorCode    NessMakeOutputDir(MPI_Comm, const char[]);
+PETSC_INTERN PetscErrorCode    NessWriteCheckpoint(Ness, PetscInt, PetscReal, PetscReal);
+PETSC_INTERN PetscErrorCode    NessReadCheckpoint(Ness, const char[]);
+PETSC_INTERN PetscErrorCode    NessCheckpointMonitor(TS, PetscInt, PetscReal, Vec, void *);
 PETSC_INTERN PetscErrorCode    NessComputeFreeEnergy(Ness, Vec, PetscReal *);
 PETSC_INTERN PetscErrorCode    NessSetSourceFunction(Ness, PetscErrorCode (*)(void *, const PetscReal[], PetscReal[]), void *);
 PETSC_INTERN PetscErrorCode    NessComputeElectrodeResults(Ness, Vec);

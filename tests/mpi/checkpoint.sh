@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Interrupted runs lose nothing (issue "Reliability"):
+#   1. a reference run of the default scenario, uninterrupted;
+#   2. the same run with a tiny first pseudo-time step (so the march is long) and -ness_checkpoint_interval 5 on
+#      2 ranks, killed with SIGTERM (sent to the ranks, as a batch system does) once the first checkpoint exists:
+#      it must stop cleanly with exit status 4, a final checkpoint, summary.json with interrupted=true and no
+#      solution file;
+#   3. a restart from that checkpoint on 3 ranks must reach the reference steady state (tools/compare_summary.py,
+#      relative tolerance 1e-8) and write its solution;
+#   4. a checkpoint of another mesh is refused with a clear error.
+# Usage: checkpoint.sh BUILD_DIR SOURCE_DIR
+set -u
+build=$1 src=$2
+NESS="$build/ness"
+# shellcheck source=lib.sh
+. "$src/tests/mpi/lib.sh"
+make_workdir checkpoint
+PY=python3
+for p in python3 /usr/bin/python3; do
+  if $p -c 'import json' 2>/dev/null; then PY=$p; break; fi
+done
+scen="$src/scenarios/default.yaml"
+
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_output_dir "$WORK/ref" >"$WORK/ref.log" 2>&1 ||
+  fail "reference run" "(exit $?)"
+
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_pseudo_dt 1e-16 -ness_pseudo_max_steps 2000 \
+  -ness_checkpoint_interval 5 -ness_output_dir "$WORK/int" >"$WORK/int.log" 2>&1 &
+mpipid=$!
+for _ in $(seq 1 300); do
+  [ -e "$WORK/int/checkpoint.h5" ] && break
+  sleep 0.1
+done
+if [ -e "$WORK/int/checkpoint.h5" ]; then
+  pkill -TERM -f "^$RUN_NESS .*$WORK/int\$"
+fi
+wait $mpipid
+rc=$?
+if [ $rc -eq 4 ] && grep -q "interrupted by a signal" "$WORK/int.log" && [ -s "$WORK/int/checkpoint.h5" ] &&
+  [ ! -e "$WORK/int/solution.h5" ] && ! ls "$WORK/int"/*.tmp >/dev/null 2>&1 &&
+  $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["interrupted"] and not d["converged"] else 1)' "$WORK/int/summary.json"; then
+  pass "SIGTERM: exit 4, checkpoint.h5 written, summary interrupted=true, no solution file"
+else
+  fail "SIGTERM" "(exit $rc)"
+  indent "$WORK/int.log"
+fi
+
+"$src/tools/mpirun.sh" -n 3 "$RUN_NESS" -options_file "$scen" -ness_restart "$WORK/int/checkpoint.h5" \
+  -ness_output_dir "$WORK/restart" >"$WORK/restart.log" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ -s "$WORK/restart/solution.h5" ] &&
+  cmp=$($PY "$src/tools/compare_summary.py" "$WORK/ref/summary.json" "$WORK/restart/summary.json" 2>&1); then
+  pass "restart on 3 ranks reaches the reference steady state: $(printf '%s\n' "$cmp" | tail -1)"
+else
+  fail "restart" "(exit $rc)"
+  printf '%s\n' "${cmp:-}" | tail -5
+  indent "$WORK/restart.log"
+fi
+
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_mesh_faces 24,20 -ness_restart "$WORK/int/checkpoint.h5" \
+  -ness_output_dir "$WORK/wrong" >"$WORK/wrong.log" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "ness: error: Checkpoint .* restart with the same mesh" "$WORK/wrong.log"; then
+  pass "a checkpoint of another mesh is refused: $(grep -m1 'ness: error' "$WORK/wrong.log" | cut -c1-160)"
+else
+  fail "checkpoint of another mesh" "(exit $rc)"
+  indent "$WORK/wrong.log"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
