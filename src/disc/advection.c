@@ -44,6 +44,7 @@ PetscErrorCode NessAdvectionSetUp(Ness ness)
   PetscInt           vStart, pStart, pEnd;
 
   PetscFunctionBegin;
+  PetscCheck(!ness->vfunc || ness->model != NESS_MODEL_SECONDARY, comm, PETSC_ERR_USER_INPUT, "A host velocity field (NessSetVelocityFunction) does not enter the secondary model (uniform composition)");
   if (ness->vtype == NESS_VELOCITY_NONE && !ness->vfunc) {
     PetscCheck(ness->nout == 0, comm, PETSC_ERR_USER_INPUT, "-ness_outflow_boundaries given without a velocity field (-ness_velocity_type)");
     PetscFunctionReturn(0);

@@ -21,10 +21,10 @@ for p in python3 /usr/bin/python3; do
 done
 scen="$src/scenarios/default.yaml"
 
-"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_output_dir "$WORK/ref" >"$WORK/ref.log" 2>&1 ||
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_mesh_faces 24,20 -ness_output_dir "$WORK/ref" >"$WORK/ref.log" 2>&1 ||
   fail "reference run" "(exit $?)"
 
-"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_pseudo_dt 1e-16 -ness_pseudo_max_steps 2000 \
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_mesh_faces 24,20 -ness_pseudo_dt 1e-16 -ness_pseudo_max_steps 2000 \
   -ness_checkpoint_interval 5 -ness_output_dir "$WORK/int" >"$WORK/int.log" 2>&1 &
 mpipid=$!
 for _ in $(seq 1 300); do
@@ -45,7 +45,7 @@ else
   indent "$WORK/int.log"
 fi
 
-"$src/tools/mpirun.sh" -n 3 "$RUN_NESS" -options_file "$scen" -ness_restart "$WORK/int/checkpoint.h5" \
+"$src/tools/mpirun.sh" -n 3 "$RUN_NESS" -options_file "$scen" -ness_mesh_faces 24,20 -ness_restart "$WORK/int/checkpoint.h5" \
   -ness_output_dir "$WORK/restart" >"$WORK/restart.log" 2>&1
 rc=$?
 if [ $rc -eq 0 ] && [ -s "$WORK/restart/solution.h5" ] &&
@@ -57,7 +57,7 @@ else
   indent "$WORK/restart.log"
 fi
 
-"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_mesh_faces 24,20 -ness_restart "$WORK/int/checkpoint.h5" \
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" -ness_mesh_faces 12,10 -ness_restart "$WORK/int/checkpoint.h5" \
   -ness_output_dir "$WORK/wrong" >"$WORK/wrong.log" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q "ness: error: Checkpoint .* restart with the same mesh" "$WORK/wrong.log"; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Dissipation balance T (S_transport + S_reactions + S_surface) = P_external + P_open + P_chemical on the shipped
-# scenarios and the PNP test cases, on 1 and 3 ranks: the relative error must be at the solver tolerance
+# Dissipation balance T (S_transport + S_reactions + S_surface) = P_external + P_open + P_chemical on the default
+# scenario and the test cases of every model (PNP, bulk reactions, electroneutral, secondary with a floating couple),
+# on 1 and 3 ranks: the relative error must be at the solver tolerance
 # (<= 1e-8), and on Delaunay meshes every edge dissipation sum_i J_KL,i (mu_K - mu_L) must be >= 0 (no edge below
 # -1e-12 of the largest), including a strongly driven case (E - E_eq = 0.44 V, about 1e3 A/m^2).
 # Usage: balance.sh BUILD_DIR SOURCE_DIR
@@ -55,10 +56,14 @@ PYEOF
 }
 
 for np in 1 3; do
-  run_case default "$np" 0 -options_file "$src/scenarios/default.yaml"
-  run_case default_strong "$np" 0 -options_file "$src/scenarios/default.yaml" -ness_electrode_anode_potential 0.0
+  run_case default "$np" 0 -options_file "$src/scenarios/default.yaml" -ness_mesh_faces 24,20
+  run_case default_strong "$np" 0 -options_file "$src/scenarios/default.yaml" -ness_mesh_faces 24,20 -ness_electrode_anode_potential 0.0
   run_case ranks_1d "$np" 0 -options_file "$src/tests/data/ranks_1d.yaml"
   run_case dirichlet_phi_1d "$np" 0 -options_file "$src/tests/data/ranks_1d.yaml" -ness_electrode_anode_phi_bc dirichlet -ness_electrode_anode_potential -0.2
+  run_case water "$np" 0 -options_file "$src/tests/data/bulk_water.yaml"
+  run_case hydrolysis "$np" 0 -options_file "$src/tests/data/bulk_hydrolysis.yaml"
+  run_case electroneutral "$np" 0 -options_file "$src/tests/data/en_binary.yaml"
+  run_case secondary_galvanic_couple "$np" 0 -options_file "$src/tests/data/galvanic_strip.yaml"
   run_case cube_3d "$np" 1 -options_file "$src/tests/data/ranks_1d.yaml" -ness_mesh_file "$src/meshes/cube.msh" -ness_mesh_scale 1e-5 \
     -ness_electrode_anode_label left -ness_bulk_boundaries right
 done
