@@ -38,6 +38,9 @@ Pictures
                           contributions to E - E_eq [V] (from summary.json; positive parts stacked up from 0,
                           negative parts down), the total marked; below it the power balance (dissipation
                           against the supply terms, relative error) and the entropy production terms.
+      sweep.png           only when sweep.csv exists (-ness_sweep): polarization curve, Tafel plot and Evans
+                          diagram, or charge and differential capacitance of blocking electrodes (drawn by
+                          tools/ness_sweep_plot.py).
       relaxation.png      only when relaxation.csv exists: total entropy production [W/K] and free energy minus
                           its last value [J] against time (log y; log time axis when times span decades), and
                           the electrode currents if listed.
@@ -1370,6 +1373,16 @@ def plot_relaxation(outdir, summary, dpi):
     return save_atomic(fig, os.path.join(outdir, "relaxation.png"), dpi)
 
 
+def plot_sweep_csv(outdir, dpi):
+    """sweep.png from sweep.csv (a -ness_sweep polarization curve), drawn by tools/ness_sweep_plot.py"""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        import ness_sweep_plot
+    finally:
+        sys.path.pop(0)
+    return ness_sweep_plot.plot_sweep(outdir, dpi)
+
+
 # ---------------------------------------------------------------------------------------------
 def run_picture(what, func, written, failed, *args):
     """Run one picture; a failure is reported and does not stop the other pictures."""
@@ -1402,6 +1415,8 @@ def main(argv=None):
     # Pictures made from summary.json and relaxation.csv alone come first: they need no solution.h5.
     run_picture("polarization.png", plot_polarization, written, failed, outdir, summary, args.dpi)
     run_picture("relaxation.png", plot_relaxation, written, failed, outdir, summary, args.dpi)
+    if os.path.exists(os.path.join(outdir, "sweep.csv")):
+        run_picture("sweep.png", plot_sweep_csv, written, failed, outdir, args.dpi)
     status = 0
     try:
         sol = load_solution(outdir)

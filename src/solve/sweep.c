@@ -24,7 +24,7 @@ typedef struct {
   /* results */
   PetscInt   n, nalloc, ncol;
   char       colname[SWEEP_MAX_COLS][2 * NESS_NAME_LEN + 24];
-  PetscReal *row; /* n * ncol */
+  PetscReal *row;       /* n * ncol */
   PetscReal *Ecv, *Icv; /* curve: potential, total swept current */
   PetscBool  complete, have_corr;
   PetscReal  Ecorr, Icorr;
@@ -337,8 +337,7 @@ static PetscErrorCode SweepProgress(Ness ness, NessSweepCtx *s, PetscInt retries
 
   PetscFunctionBegin;
   PetscCall(NessGetIterations(ness, &ps, &nw, &li));
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ness), "sweep: point %3" PetscInt_FMT "  E = %+.5f V  I = %+.6e A  newton %" PetscInt_FMT "  pseudo-steps %" PetscInt_FMT "  step %.3g V%s\n", s->n - 1, (double)r[1], (double)r[2], nw, ps, (double)step,
-                        retries ? "  (after step halving)" : ""));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ness), "sweep: point %3" PetscInt_FMT "  E = %+.5f V  I = %+.6e A  newton %" PetscInt_FMT "  pseudo-steps %" PetscInt_FMT "  step %.3g V%s\n", s->n - 1, (double)r[1], (double)r[2], nw, ps, (double)step, retries ? "  (after step halving)" : ""));
   PetscFunctionReturn(0);
 }
 
@@ -378,13 +377,14 @@ PetscErrorCode NessSweepElectrodes(Ness ness, PetscInt n, const PetscInt el[], P
   PetscCall(SweepGetCtx(ness, PETSC_TRUE, &s));
   for (PetscInt j = 0; j < n; j++) {
     PetscCheck(el[j] >= 0 && el[j] < ness->ne, comm, PETSC_ERR_ARG_OUTOFRANGE, "Electrode %" PetscInt_FMT " out of range", el[j]);
-    PetscCheck(ness->el[el[j]].control == NESS_CONTROL_POTENTIOSTATIC, comm, PETSC_ERR_USER_INPUT, "Swept electrode '%s' is %s: a sweep sets the metal potential, so it needs -ness_electrode_%s_control potentiostatic", ness->el[el[j]].name, NessControls[ness->el[el[j]].control], ness->el[el[j]].name);
+    PetscCheck(ness->el[el[j]].control == NESS_CONTROL_POTENTIOSTATIC, comm, PETSC_ERR_USER_INPUT, "Swept electrode '%s' is %s: a sweep sets the metal potential, so it needs -ness_electrode_%s_control potentiostatic", ness->el[el[j]].name,
+               NessControls[ness->el[el[j]].control], ness->el[el[j]].name);
     s->el[j] = el[j];
   }
-  s->ne = n;
-  s->E0 = E0;
-  s->E1 = E1;
-  s->dE = PetscAbsReal(dE);
+  s->ne   = n;
+  s->E0   = E0;
+  s->E1   = E1;
+  s->dE   = PetscAbsReal(dE);
   s->hmax = s->dEmax > 0 ? s->dEmax : s->dE;
   s->hmin = s->dEmin > 0 ? s->dEmin : s->dE / 1024.0;
   if (!(s->growth >= 1.0)) s->growth = 1.2;
@@ -481,8 +481,8 @@ PetscErrorCode NessSweepSetFromOptions(Ness ness, PetscBool *flg)
   NessSweepCtx *s;
   char          list[1024] = "";
   PetscBool     set = PETSC_FALSE, rset = PETSC_FALSE;
-  PetscReal     range[2]   = {0, 0};
-  PetscInt      nrange     = 2;
+  PetscReal     range[2] = {0, 0};
+  PetscInt      nrange   = 2;
   const char   *prefix;
 
   PetscFunctionBegin;

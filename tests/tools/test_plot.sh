@@ -5,7 +5,7 @@
 #
 # Runs the ness program (2 MPI ranks) on tests/data/ranks_1d.yaml (1D) and on scenarios/default.yaml
 # coarsened to 24 x 20 faces (2D), plots both and checks
-#   - ness and ness_plot.py exit 0, and plotting the 2D case takes less than PLOT_LIMIT seconds,
+#   - ness and ness_plot.py exit 0 (the plotting time is printed, not asserted: speed belongs in benchmarks),
 #   - the expected PNG files exist, are larger than 10 kB and are not a single colour
 #     (1D: profiles, electrodes, polarization; 2D: field maps, phi_current, electrodes, polarization),
 #   - a synthetic relaxation.csv gives relaxation.png, and a relaxation.csv without time_s is reported
@@ -25,7 +25,6 @@ SOURCE_DIR=$(cd "$2" && pwd) || exit 2
 PLOT="$SOURCE_DIR/tools/ness_plot.py"
 MPIRUN=(bash "$SOURCE_DIR/tools/mpirun.sh" -n 2)
 RUN_LIMIT=60     # s, per ness run
-PLOT_LIMIT=10    # s, plotting the 2D case
 MIN_BYTES=10240
 
 # shellcheck source=tests/mpi/lib.sh
@@ -167,11 +166,8 @@ fi
 D2="$WORK/two_d"
 if run_ness 2d "$D2" -options_file "$SOURCE_DIR/scenarios/default.yaml" -ness_mesh_faces 24,20; then
   run_plot 2d "$D2" 0
-  if awk -v t="$PLOT_SECONDS" -v lim="$PLOT_LIMIT" 'BEGIN { exit !(t < lim) }'; then
-    pass "plot 2d time ${PLOT_SECONDS} s < ${PLOT_LIMIT} s"
-  else
-    fail "plot 2d time" "${PLOT_SECONDS} s >= ${PLOT_LIMIT} s"
-  fi
+  # speed is measured by benchmarks, not asserted here: report the time only
+  echo "note  plot 2d took ${PLOT_SECONDS} s"
   check_pngs "$D2" field_phi.png field_c_Fe.png field_entropy_production.png field_mu_Fe.png phi_current.png \
     electrodes.png polarization.png
 

@@ -5,8 +5,8 @@
 #     still holds;
 #   - with -ness_continuation 0 the same run exits 3, says DID NOT CONVERGE with the reason, and writes no
 #     solution file;
-#   - no converged solution has a negative concentration: every shipped scenario (scenarios/*.yaml, coarsened
-#     where a scenario file says how in a "# test:" line) and the test cases under tests/data.
+#   - no converged solution has a negative concentration: every shipped scenario (scenarios/*.yaml, coarsened as
+#     in the scenario regression tests) and the test cases under tests/data.
 # Usage: robustness.sh BUILD_DIR SOURCE_DIR
 set -u
 build=$1 src=$2
@@ -50,7 +50,16 @@ fi
 
 for f in "$src"/scenarios/*.yaml "$src"/tests/data/*.yaml; do
   name=$(basename "$f" .yaml)
-  extra=$(sed -n 's/^# test: *//p' "$f" | head -1)
+  # the coarse versions the scenario regression tests (tests/scenarios) use
+  case "$name" in
+    galvanic_mg_steel) extra="-ness_mesh_file $src/meshes/galvanic_mg_steel_coarse.msh" ;;
+    disk_electrode) extra="-ness_mesh_file $src/meshes/disk_electrode_coarse.msh" ;;
+    pit) extra="-ness_mesh_file $src/meshes/pit_coarse.msh" ;;
+    chemostat) extra="-ness_mesh_faces 50,10" ;;
+    cathodic_protection) extra="-ness_mesh_faces 20,20,10" ;;
+    default) extra="-ness_mesh_faces 24,20" ;;
+    *) extra="" ;;
+  esac
   out="$WORK/pos_$name"
   # shellcheck disable=SC2086 # extra holds options
   "$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$f" $extra -ness_output_dir "$out" >"$out.log" 2>&1
