@@ -61,6 +61,33 @@ static PetscErrorCode KineticsLinear(const NessKineticsInput *in, PetscReal *i, 
   PetscFunctionReturn(0);
 }
 
+/* active/passive metal: Butler-Volmer below the passivation overpotential eta_pp, a passive current density above
+     i = i0 [prod a^p E(alpha_a n f eta) - prod a^q E(-alpha_c n f eta)] (1 - s) + i_pass s,
+     s = 1/(1 + exp(-(eta - eta_pp)/w))
+   params: eta_pp (V), w (V, width of the transition, > 0), i_pass (A/m^2, >= 0) */
+static PetscErrorCode KineticsActivePassive(const NessKineticsInput *in, PetscReal *i, PetscReal *di_deta, PetscReal di_da[])
+{
+  PetscReal r, drdx, epp, w, ipass, s, ds, z;
+
+  PetscFunctionBeginHot;
+  PetscCheck(in->nparam == 3, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "Kinetics active_passive needs -ness_reaction_<r>_params eta_pp,width,i_pass (3 values), got %" PetscInt_FMT, in->nparam);
+  epp   = in->param[0];
+  w     = in->param[1];
+  ipass = in->param[2];
+  PetscCheck(w > 0 && ipass >= 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "Kinetics active_passive: width must be > 0 and i_pass >= 0 (got %g, %g)", (double)w, (double)ipass);
+  NessButlerVolmer(in->ns, in->a, in->p, in->q, in->alpha_a, in->alpha_c, in->n, in->f * in->eta, &r, &drdx, di_da);
+  z = -(in->eta - epp) / w;
+  if (z > 0) { /* s = 1/(1 + e^z) without overflow */
+    const PetscReal ez = PetscExpReal(-z);
+    s                  = ez / (1.0 + ez);
+  } else s = 1.0 / (1.0 + PetscExpReal(z));
+  ds       = s * (1.0 - s) / w;
+  *i       = in->i0 * r * (1.0 - s) + ipass * s;
+  *di_deta = in->i0 * drdx * in->f * (1.0 - s) - in->i0 * r * ds + ipass * ds;
+  for (PetscInt j = 0; j < in->ns; j++) di_da[j] *= in->i0 * (1.0 - s);
+  PetscFunctionReturn(0);
+}
+
 /*@C
   NessKineticsRegister - adds an electrode kinetics law, selected for a reaction by -ness_reaction_<r>_kinetics <name>
   (not collective; call before NessSetFromOptions())
@@ -87,6 +114,7 @@ PetscErrorCode NessKineticsRegisterAll(void)
   PetscCall(PetscFunctionListAdd(&NessKineticsList, "tafel_anodic", KineticsTafelAnodic));
   PetscCall(PetscFunctionListAdd(&NessKineticsList, "tafel_cathodic", KineticsTafelCathodic));
   PetscCall(PetscFunctionListAdd(&NessKineticsList, "linear", KineticsLinear));
+  PetscCall(PetscFunctionListAdd(&NessKineticsList, "active_passive", KineticsActivePassive));
   PetscFunctionReturn(0);
 }
 

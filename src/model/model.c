@@ -254,9 +254,9 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     }
     PetscCall(PetscStrncpy(rx->kinetics, "butler_volmer", NESS_NAME_LEN));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_kinetics", rx->name));
-    PetscCall(PetscOptionsFList(opt, "Kinetics law (butler_volmer, tafel_anodic, tafel_cathodic, linear, or one added with NessKineticsRegister)", "NessKineticsRegister", NessKineticsList, rx->kinetics, rx->kinetics, NESS_NAME_LEN, NULL));
+    PetscCall(PetscOptionsFList(opt, "Kinetics law (butler_volmer, tafel_anodic, tafel_cathodic, linear, active_passive, or one added with NessKineticsRegister)", "NessKineticsRegister", NessKineticsList, rx->kinetics, rx->kinetics, NESS_NAME_LEN, NULL));
     PetscCall(PetscFunctionListFind(NessKineticsList, rx->kinetics, &rx->law));
-    PetscCheck(rx->law, comm, PETSC_ERR_USER_INPUT, "Unknown kinetics law '%s' (%s); built in: butler_volmer, tafel_anodic, tafel_cathodic, linear", rx->kinetics, opt);
+    PetscCheck(rx->law, comm, PETSC_ERR_USER_INPUT, "Unknown kinetics law '%s' (%s); built in: butler_volmer, tafel_anodic, tafel_cathodic, linear, active_passive", rx->kinetics, opt);
     rx->ilim_a = rx->ilim_c = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_reaction_%s_limiting_current_a", rx->name));
     PetscCall(NessOptionsReal(opt, "Anodic limiting current density (A/m^2, > 0; 0: none)", "NessSetFromOptions", rx->ilim_a, &rx->ilim_a, NULL));
