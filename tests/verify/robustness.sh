@@ -3,6 +3,7 @@
 #   - the default scenario driven far from equilibrium (E = +0.3 V, eta ~ 0.74 V) fails as a direct solve and
 #     converges by continuation in the electrode potential; the summary records the path and the power balance
 #     still holds;
+#   - a PNP cell with lambda_D/L ~ 1e-6 on a graded mesh converges and its power balance holds;
 #   - with -ness_continuation 0 the same run exits 3, says DID NOT CONVERGE with the reason, and writes no
 #     solution file;
 #   - no converged solution has a negative concentration: every shipped scenario (scenarios/*.yaml, coarsened as
@@ -46,6 +47,23 @@ if [ $rc -eq 3 ] && grep -q "DID NOT CONVERGE (DIVERGED" "$WORK/nocont.log" && [
 else
   fail "without continuation" "(exit $rc)"
   indent "$WORK/nocont.log"
+fi
+
+# a thin double layer: lambda_D/L ~ 1e-6 (CuSO4 100 mol/m^3, L = 0.5 mm) on a graded mesh (first cell 15 pm)
+out="$WORK/thin"
+if "$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$src/tests/data/en_binary.yaml" -ness_model pnp \
+  -ness_electrode_cathode_phi_bc stern -ness_mesh_upper 5e-4 -ness_mesh_faces 400 -ness_mesh_grade 14 \
+  -ness_output_dir "$out" >"$WORK/thin.log" 2>&1 &&
+  msg=$($PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+pb = d["power_balance_W"]
+print("converged=%s (%s), %d Newton iterations, current %.4e A/m^2, power balance relative error %.1e" % (d["converged"], d["converged_reason"], d["iterations"]["newton"], d["electrodes"][0]["current_A"], pb["relative_error"]))
+sys.exit(0 if d["converged"] and pb["relative_error"] < 1e-8 else 1)' "$out/summary.json"); then
+  pass "thin double layer lambda_D/L = 1e-6: $msg"
+else
+  fail "thin double layer lambda_D/L = 1e-6" "${msg:-}"
+  indent "$WORK/thin.log"
 fi
 
 for f in "$src"/scenarios/*.yaml "$src"/tests/data/*.yaml; do
