@@ -73,25 +73,8 @@ static PetscErrorCode ComposeJacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
 
 static PetscErrorCode ComposeIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx)
 {
-  Ness ness = (Ness)ctx;
-  Vec  Xl, Xdl, Fl;
-
   PetscFunctionBegin;
-  PetscCall(DMGetLocalVector(ness->dm, &Xl));
-  PetscCall(DMGetLocalVector(ness->dm, &Xdl));
-  PetscCall(DMGetLocalVector(ness->dm, &Fl));
-  PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
-  PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
-  PetscCall(DMGlobalToLocalBegin(ness->dm, Xdot, INSERT_VALUES, Xdl));
-  PetscCall(DMGlobalToLocalEnd(ness->dm, Xdot, INSERT_VALUES, Xdl));
-  PetscCall(NessUpdateControlPotentials(ness, Xl));
-  PetscCall(NessResidualLocal(ness, Xl, Xdl, t, Fl));
-  PetscCall(VecZeroEntries(F));
-  PetscCall(DMLocalToGlobalBegin(ness->dm, Fl, ADD_VALUES, F));
-  PetscCall(DMLocalToGlobalEnd(ness->dm, Fl, ADD_VALUES, F));
-  PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
-  PetscCall(DMRestoreLocalVector(ness->dm, &Xdl));
-  PetscCall(DMRestoreLocalVector(ness->dm, &Fl));
+  PetscCall(NessFormIFunction(ts, t, X, Xdot, F, ctx)); /* ness's own pseudo-time residual */
   PetscFunctionReturn(0);
 }
 

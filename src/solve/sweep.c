@@ -65,30 +65,6 @@ static PetscErrorCode SweepGetCtx(Ness ness, PetscBool create, NessSweepCtx **s)
   PetscFunctionReturn(0);
 }
 
-/* mkdir -p on rank 0; error naming the directory when it cannot be made */
-static PetscErrorCode SweepMakeDir(MPI_Comm comm, const char dir[])
-{
-  PetscMPIInt rank;
-  int         err = 0;
-
-  PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    char path[PETSC_MAX_PATH_LEN];
-    PetscCall(PetscStrncpy(path, dir, sizeof(path)));
-    for (char *p = path + 1; *p && !err; p++) {
-      if (*p != '/') continue;
-      *p = 0;
-      if (mkdir(path, 0755) && errno != EEXIST) err = errno;
-      *p = '/';
-    }
-    if (!err && mkdir(path, 0755) && errno != EEXIST) err = errno;
-  }
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "Output directory '%s' (-ness_output_dir) cannot be created: %s", dir, strerror(err));
-  PetscFunctionReturn(0);
-}
-
 /* column names of one row: point, swept potential, total current of the swept electrodes, then per electrode its metal
    potential, current, reaction currents, mean electrolyte potential at the electrode and (PNP Stern electrodes) the
    metal charge, then solver statistics */
@@ -392,7 +368,7 @@ PetscErrorCode NessSweepElectrodes(Ness ness, PetscInt n, const PetscInt el[], P
   s->nfail    = 0;
   s->complete = PETSC_FALSE;
   PetscCall(SweepColumns(ness, s));
-  if (s->write && ness->write_output) PetscCall(SweepMakeDir(comm, ness->outdir));
+  if (s->write && ness->write_output) PetscCall(NessMakeOutputDir(comm, ness->outdir));
   dir  = E1 >= E0 ? 1.0 : -1.0;
   tolE = 1e-9 * PetscMax(1e-3, PetscAbsReal(E1 - E0));
 
