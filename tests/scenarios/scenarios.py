@@ -412,6 +412,91 @@ def case_cathodic_protection(ctx):
     ctx.check("cp steel current at the O2 limit", 0.1 <= ist < 0.11, "mean cathodic current density %.4f A/m^2 (O2 limit 0.1)" % ist)
 
 
+def crevice_kinetics(eta, i0=0.1, n=2, alpha=0.5, eta_pp=0.20, w=0.005, i_pass=0.1):
+    """active_passive law of scenarios/crevice.yaml: i = i_BV (1 - s) + i_pass s, s = 1/(1 + exp(-(eta - eta_pp)/w))"""
+    s = 1 / (1 + np.exp(-(eta - eta_pp) / w))
+    return i0 * (np.exp(alpha * n * f * eta) - np.exp(-alpha * n * f * eta)) * (1 - s) + i_pass * s
+
+
+def crevice_1d(dE, kappa, g, L, N=2000, M=32):
+    """thin-crevice 1D model phi'' = -i(dE - phi)/(kappa g), phi(0) = 0, phi'(L) = 0, by shooting from the tip
+    (RK4 from x = L to 0, all candidate tip potentials at once); the bracket of the root phi(0) = 0 is refined on
+    log-spaced distances dE - phi_L. Returns (I = kappa g phi'(0), phi_L, x_pass, peak current density)"""
+    def shoot(pL, keep=False):
+        h, p, q = L / N, pL.copy(), np.zeros_like(pL)
+        rhs = lambda p: crevice_kinetics(dE - p) / (kappa * g)   # d^2 phi / ds^2 with s = L - x
+        P = [p]
+        with np.errstate(all="ignore"):
+            for _ in range(N):   # dphi/ds = -q, dq/ds = rhs (q = dphi/dx)
+                k1p, k1q = -q, rhs(p)
+                k2p, k2q = -(q + 0.5 * h * k1q), rhs(p + 0.5 * h * k1p)
+                k3p, k3q = -(q + 0.5 * h * k2q), rhs(p + 0.5 * h * k2p)
+                k4p, k4q = -(q + h * k3q), rhs(p + h * k3p)
+                p, q = p + h / 6 * (k1p + 2 * k2p + 2 * k3p + k4p), q + h / 6 * (k1q + 2 * k2q + 2 * k3q + k4q)
+                if keep:
+                    P.append(p)
+        return p, q, P
+    lo, hi = math.log(1e-12), math.log(dE)
+    for _ in range(5):
+        d = np.exp(np.linspace(lo, hi, M))
+        p0, _, _ = shoot(dE - d)
+        ok = np.isfinite(p0)
+        j = [k for k in range(M - 1) if ok[k] and ok[k + 1] and (p0[k] > 0) != (p0[k + 1] > 0)]
+        if len(j) != 1:
+            raise RuntimeError("crevice 1D shooting: %d roots" % len(j))
+        lo, hi = math.log(d[j[0]]), math.log(d[j[0] + 1])
+    pL = dE - math.exp(0.5 * (lo + hi))
+    p0, q0, P = shoot(np.array([pL]), keep=True)
+    phi = np.array(P)[::-1, 0]
+    x = np.linspace(0, L, N + 1)
+    eta = dE - phi
+    k = int(np.argmax(eta < 0.2))
+    xp = x[k - 1] + (x[k] - x[k - 1]) * (eta[k - 1] - 0.2) / (eta[k - 1] - eta[k])
+    return kappa * g * q0[0], pL, xp, float(np.max(crevice_kinetics(eta)))
+
+
+def case_crevice(ctx):
+    scen = "scenarios/crevice.yaml"
+    coarse = ["-ness_mesh_faces", "300,2"]
+    kappa, g, L, dE, eta_pp, i_pass = 3.0, 50e-6, 0.03, 0.40, 0.20, 0.1
+    s1, _ = ctx.run("crevice_1", 1, scen, *coarse)
+    s, out = ctx.run("crevice_2", 2, scen, *coarse)
+    ranks_agree(ctx, "crevice", s1, s, [lambda q: q["electrodes"][0]["current_A"]])
+    I = s["electrodes"][0]["current_A"]
+    sf = surface(out, "iron")
+    x, phi, i = sf["coordinates"][:, 0], sf["phi_V"], sf["current_density_A_per_m2"]
+    eta = dE - phi
+    k = int(np.argmax(eta < eta_pp))
+    xp = x[k - 1] + (x[k] - x[k - 1]) * (eta[k - 1] - eta_pp) / (eta[k - 1] - eta[k])
+    ctx.value("crevice_current_A_per_m", I)
+    ctx.value("tip_phi_V", phi[-1])
+    ctx.value("x_pass_m", xp)
+    ctx.value("peak_current_density_A_per_m2", i.max())
+    ctx.value("newton_iterations", s["iterations"]["newton"], TOL_ITS)
+    ctx.value("linear_iterations", s["iterations"]["linear"], TOL_ITS)
+    # IR criterion: the passive current alone would drop i_pass L^2/(2 kappa g) = 0.30 V > E - E_eq - eta_pp = 0.20 V,
+    # so no passive steady state exists: the deep crevice must be active, the mouth passive
+    ctx.check("crevice active/passive transition inside the crevice", eta[0] > eta_pp and eta[-1] < eta_pp and 0 < xp < L,
+              "eta = %.3f V at the mouth, %.4f V at the tip (eta_pp %.2f V), x_pass = %.3f mm" % (eta[0], eta[-1], eta_pp, xp * 1e3))
+    # thin-crevice 1D model phi'' = -i(eta)/(kappa g), phi(0) = 0, phi'(L) = 0, integrated once:
+    # I = kappa g phi'(0) = sqrt(2 kappa g int_0^phi_tip i(dE - p) dp)
+    p = np.linspace(0.0, phi[-1], 200001)
+    ip = crevice_kinetics(dE - p)
+    W = float(np.sum(0.5 * (ip[1:] + ip[:-1]) * np.diff(p)))
+    I1 = math.sqrt(2 * kappa * g * W)
+    ctx.check("crevice first integral of the 1D thin-crevice model", rel(I, I1) < 1e-2,
+              "I = %.5e A/m, sqrt(2 kappa g int i dphi) with the computed tip potential = %.5e A/m (coarse mesh; tolerance 1 %%)" % (I, I1))
+    I1d, pL1d, xp1d, ipk1d = crevice_1d(dE, kappa, g, L)
+    ctx.check("crevice current vs the 1D thin-crevice model (shooting)", rel(I, I1d) < 1.5e-2,
+              "I = %.5e A/m, 1D %.5e A/m (coarse mesh; tolerance 1.5 %%)" % (I, I1d))
+    ctx.check("crevice tip potential vs the 1D model", abs(phi[-1] - pL1d) < 1e-4,
+              "phi_tip = %.6f V, 1D %.6f V (tolerance 0.1 mV)" % (phi[-1], pL1d))
+    ctx.check("crevice x_pass vs the 1D model", abs(xp - xp1d) < 5e-5,
+              "x_pass = %.4f mm, 1D %.4f mm (tolerance 0.05 mm, half a coarse cell)" % (xp * 1e3, xp1d * 1e3))
+    pb = s["power_balance_W"]["relative_error"]
+    ctx.check("crevice power balance", pb < 1e-8, "relative error %.2e (< 1e-8)" % pb)
+
+
 CASES = {
     "galvanic_mg_steel": case_galvanic_mg_steel,
     "disk_electrode": case_disk_electrode,
@@ -421,6 +506,7 @@ CASES = {
     "chemostat": case_chemostat,
     "sweep": case_sweep,
     "cathodic_protection": case_cathodic_protection,
+    "crevice": case_crevice,
 }
 
 

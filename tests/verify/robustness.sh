@@ -75,6 +75,7 @@ for f in "$src"/scenarios/*.yaml "$src"/tests/data/*.yaml; do
     pit) extra="-ness_mesh_file $src/meshes/pit_coarse.msh" ;;
     chemostat) extra="-ness_mesh_faces 50,10" ;;
     cathodic_protection) extra="-ness_mesh_faces 20,20,10" ;;
+    crevice) extra="-ness_mesh_faces 300,2" ;;
     default) extra="-ness_mesh_faces 24,20" ;;
     *) extra="" ;;
   esac
