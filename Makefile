@@ -3,6 +3,7 @@
 #   make run ARGS=...   run the default scenario on $(NP) ranks, then plot into out/
 #   make test           run the CTest suite
 #   make sanitize       ASan/UBSan build (build-asan/) + unit tests + small scenarios, and valgrind runs
+#   make fuzz           libFuzzer run of the scenario parsing for FUZZ_SECONDS (default 60), corpus merge (tests/fuzz/)
 #   make format         clang-format -i all C sources
 #   make format-check   fail if any C source is not clang-formatted
 #   make clean          remove build/ and out/
@@ -26,7 +27,7 @@ PYTHON     ?= $(shell for p in python3 /usr/bin/python3; do $$p -c 'import numpy
 FORMAT_DIRS  := $(wildcard src include tests examples)
 FORMAT_FILES  = $(sort $(wildcard *.c *.h) $(if $(FORMAT_DIRS),$(shell find $(FORMAT_DIRS) -type f \( -name '*.c' -o -name '*.h' \))))
 
-.PHONY: all build configure deps run test sanitize clean format format-check
+.PHONY: all build configure deps run test sanitize clean format format-check fuzz
 
 all: build
 
@@ -53,6 +54,9 @@ test: build
 
 sanitize: build
 	bash tools/sanitize.sh $(BUILD_DIR)
+
+fuzz: deps
+	bash tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan $(OUT_DIR)

@@ -69,7 +69,7 @@ static const char *reading     = NULL;        /* scenario file being read: every
 static PetscErrorCode NessAppErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
   if (p == PETSC_ERROR_INITIAL && !errmsg[0]) snprintf(errmsg, sizeof(errmsg), "%s", mess && mess[0] ? mess : "error");
-  if (reading || n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_USER || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_SUP || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_OUTOFRANGE)
+  if (reading || n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_USER || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_SUP || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_ARG_UNKNOWN_TYPE)
     return n;
   return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
 }

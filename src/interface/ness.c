@@ -112,7 +112,7 @@ PetscErrorCode NessSetFromOptions(Ness ness)
       char     opt[256];
       PetscInt side = 0, nr = 4;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_mesh_patch_%s_side", ness->patch[p]));
-      PetscCall(PetscOptionsEList(opt, "Box side the patch lies on", "NessSetFromOptions", NessBoxSideNames, 2 * ness->dim, NessBoxSideNames[0], &side, &set));
+      PetscCall(NessOptionsEList(opt, "Box side the patch lies on", "NessSetFromOptions", NessBoxSideNames, 2 * ness->dim, NessBoxSideNames[0], &side, &set));
       PetscCheck(set, comm, PETSC_ERR_USER_INPUT, "Patch '%s' needs %s (left, right, bottom, top, front, back)", ness->patch[p], opt);
       ness->patchside[p] = side;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_mesh_patch_%s_range", ness->patch[p]));
@@ -125,7 +125,7 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   {
     const char *const coords[] = {"cartesian", "axisymmetric"};
     PetscInt          ic       = ness->axisym ? 1 : 0;
-    PetscCall(PetscOptionsEList("-ness_coordinates", "Coordinate system: cartesian, or axisymmetric (2D meshes in the (r, z) half plane, r = x >= 0)", "NessSetFromOptions", coords, 2, coords[ic], &ic, NULL));
+    PetscCall(NessOptionsEList("-ness_coordinates", "Coordinate system: cartesian, or axisymmetric (2D meshes in the (r, z) half plane, r = x >= 0)", "NessSetFromOptions", coords, 2, coords[ic], &ic, NULL));
     ness->axisym = ic == 1 ? PETSC_TRUE : PETSC_FALSE;
   }
   PetscCall(PetscOptionsBool("-ness_mesh_simplex", "Simplex box mesh (needs a mesh generator; use Gmsh files instead)", "NessSetFromOptions", ness->simplex, &ness->simplex, NULL));
@@ -169,8 +169,8 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   }
   PetscCall(PetscOptionsString("-ness_scenario", "Scenario name recorded in the summary", "NessSetFromOptions", ness->scenario, ness->scenario, sizeof(ness->scenario), NULL));
   /* advection by a given velocity field */
-  PetscCall(PetscOptionsEnum("-ness_velocity_type", "Advection velocity: none, uniform (-ness_velocity), shear u_x = G (y - y_lower) (-ness_velocity_shear_rate) or poiseuille u_x = 4 u_max s (1 - s), s = (y - y_lower)/height (-ness_velocity_max)", "NessSetFromOptions", NessVelocities,
-                             (PetscEnum)ness->vtype, (PetscEnum *)&ness->vtype, NULL));
+  PetscCall(NessOptionsEnum("-ness_velocity_type", "Advection velocity: none, uniform (-ness_velocity), shear u_x = G (y - y_lower) (-ness_velocity_shear_rate) or poiseuille u_x = 4 u_max s (1 - s), s = (y - y_lower)/height (-ness_velocity_max)", "NessSetFromOptions", NessVelocities,
+                            (PetscEnum)ness->vtype, (PetscEnum *)&ness->vtype, NULL));
   n = 3;
   PetscCall(NessOptionsRealArray("-ness_velocity", "Uniform velocity (m/s), one value per dimension", "NessSetFromOptions", ness->vel, &n, &set));
   PetscCheck(!set || ness->vtype == NESS_VELOCITY_UNIFORM, comm, PETSC_ERR_USER_INPUT, "-ness_velocity needs -ness_velocity_type uniform");

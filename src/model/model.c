@@ -6,7 +6,7 @@ const char *const NessModels[]     = {"pnp", "electroneutral", "secondary", "Nes
 const char *const NessVelocities[] = {"none", "uniform", "shear", "poiseuille", "NessVelocity", "NESS_VELOCITY_", NULL};
 const char *const NessControls[]   = {"potentiostatic", "galvanostatic", "floating", "NessControl", "NESS_CONTROL_", NULL};
 
-PetscErrorCode NessCheckNumeric(PetscOptionItems *PetscOptionsObject, const char opt[], PetscBool integer)
+PetscErrorCode NessCheckNumeric(PetscOptionItems *PetscOptionsObject, const char opt[], PetscBool integer, PetscBool array)
 {
   char      buf[4096], *tok, *next;
   PetscBool set;
@@ -18,12 +18,37 @@ PetscErrorCode NessCheckNumeric(PetscOptionItems *PetscOptionsObject, const char
     char *end;
     next = strchr(tok, ',');
     if (next) *next++ = 0;
+    PetscCheck(!next || array, PetscObjectComm((PetscObject)PetscOptionsObject->object), PETSC_ERR_USER_INPUT, "-%s%s takes one value, got a list", PetscOptionsObject->prefix ? PetscOptionsObject->prefix : "", opt + 1);
     while (*tok == ' ') tok++;
     if (integer) (void)strtol(tok, &end, 10);
     else (void)strtod(tok, &end);
     while (*end == ' ') end++;
     PetscCheck(end != tok && !*end, PetscObjectComm((PetscObject)PetscOptionsObject->object), PETSC_ERR_USER_INPUT, "-%s%s: '%s' is not %s", PetscOptionsObject->prefix ? PetscOptionsObject->prefix : "", opt + 1, tok, integer ? "an integer" : "a number");
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NessCheckChoice(PetscOptionItems *PetscOptionsObject, const char opt[], const char *const *list, PetscInt n)
+{
+  char      buf[256], choices[1024] = "";
+  PetscBool set, found              = PETSC_FALSE;
+  PetscInt  m = n;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(PetscOptionsObject->options, PetscOptionsObject->prefix, opt, buf, sizeof(buf), &set));
+  if (!set) PetscFunctionReturn(0);
+  if (n < 0) { /* an enum list: the names, then the type name, the prefix and NULL */
+    for (m = 0; list[m]; m++) { }
+    m -= 2;
+  }
+  for (PetscInt i = 0; i < m; i++) {
+    PetscBool eq;
+    PetscCall(PetscStrcasecmp(buf, list[i], &eq));
+    if (eq) found = PETSC_TRUE;
+    PetscCall(PetscStrlcat(choices, i ? ", " : "", sizeof(choices)));
+    PetscCall(PetscStrlcat(choices, list[i], sizeof(choices)));
+  }
+  PetscCheck(found, PetscObjectComm((PetscObject)PetscOptionsObject->object), PETSC_ERR_USER_INPUT, "-%s%s: unknown value '%s' (choose one of: %s)", PetscOptionsObject->prefix ? PetscOptionsObject->prefix : "", opt + 1, buf, choices);
   PetscFunctionReturn(0);
 }
 
@@ -71,8 +96,8 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
   PetscCall(NessOptionsReal("-ness_permittivity", "Relative permittivity of the electrolyte", "NessSetFromOptions", ness->epsr, &ness->epsr, NULL));
   PetscCheck(ness->epsr > 0, comm, PETSC_ERR_USER_INPUT, "-ness_permittivity must be positive, got %g", (double)ness->epsr);
 
-  PetscCall(PetscOptionsEnum("-ness_model", "Transport model: pnp (Nernst-Planck-Poisson), electroneutral (Nernst-Planck with sum z c = 0) or secondary (uniform composition, Ohm's law)", "NessSetFromOptions", NessModels, (PetscEnum)ness->model,
-                             (PetscEnum *)&ness->model, NULL));
+  PetscCall(NessOptionsEnum("-ness_model", "Transport model: pnp (Nernst-Planck-Poisson), electroneutral (Nernst-Planck with sum z c = 0) or secondary (uniform composition, Ohm's law)", "NessSetFromOptions", NessModels, (PetscEnum)ness->model,
+                            (PetscEnum *)&ness->model, NULL));
   ness->kappa = 0;
   PetscCall(NessOptionsReal("-ness_conductivity", "Electrolyte conductivity of the secondary model (S/m); default: F^2/(RT) sum z^2 D c_bulk from the species", "NessSetFromOptions", ness->kappa, &ness->kappa, &set));
   PetscCheck(!set || ness->model == NESS_MODEL_SECONDARY, comm, PETSC_ERR_USER_INPUT, "-ness_conductivity is used only by -ness_model secondary (the model is %s)", NessModels[ness->model]);
@@ -138,8 +163,8 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     PetscCall(PetscOptionsString(opt, "Boundary label of the electrode", "NessSetFromOptions", el->label, el->label, NESS_NAME_LEN, NULL));
     el->control = NESS_CONTROL_POTENTIOSTATIC;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_control", el->name));
-    PetscCall(PetscOptionsEnum(opt, "Metal potential control: potentiostatic (given potential), galvanostatic (given total current) or floating (zero net current of the electrodes wired to it)", "NessSetFromOptions", NessControls, (PetscEnum)el->control,
-                               (PetscEnum *)&el->control, NULL));
+    PetscCall(NessOptionsEnum(opt, "Metal potential control: potentiostatic (given potential), galvanostatic (given total current) or floating (zero net current of the electrodes wired to it)", "NessSetFromOptions", NessControls, (PetscEnum)el->control,
+                              (PetscEnum *)&el->control, NULL));
     el->Es = 0;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_potential", el->name));
     PetscCall(NessOptionsReal(opt, "Metal potential vs the bulk-solution reference (V); initial guess when not potentiostatic", "NessSetFromOptions", el->Es, &el->Es, &set));
@@ -163,7 +188,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     PetscCheck(el->molar_mass >= 0 && el->density >= 0 && el->valence >= 0, comm, PETSC_ERR_USER_INPUT, "Electrode '%s': molar mass, density and valence must be non-negative", el->name);
     el->phibc = NESS_PHI_DIRICHLET;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_phi_bc", el->name));
-    PetscCall(PetscOptionsEnum(opt, "Electrolyte potential at the electrode: Stern layer (Robin) or its Dirichlet limit", "NessSetFromOptions", NessPhiBCs, (PetscEnum)el->phibc, (PetscEnum *)&el->phibc, NULL));
+    PetscCall(NessOptionsEnum(opt, "Electrolyte potential at the electrode: Stern layer (Robin) or its Dirichlet limit", "NessSetFromOptions", NessPhiBCs, (PetscEnum)el->phibc, (PetscEnum *)&el->phibc, NULL));
     el->Cs = 0.2;
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-ness_electrode_%s_stern_capacitance", el->name));
     PetscCall(NessOptionsReal(opt, "Stern-layer capacitance (F/m^2)", "NessSetFromOptions", el->Cs, &el->Cs, NULL));

@@ -311,11 +311,17 @@ static inline void NessVertexState(Ness ness, const PetscScalar *uv, PetscReal c
 
 /* Numeric options whose value is not a number are reported with the option's name (PETSc's own message,
    "Input string abc has no numeric value", does not name it). Use inside PetscOptionsBegin/End. */
-PETSC_INTERN PetscErrorCode NessCheckNumeric(PetscOptionItems *, const char[], PetscBool);
-#define NessOptionsReal(opt, text, man, cur, val, set)    (NessCheckNumeric(PetscOptionsObject, opt, PETSC_FALSE) ? PETSC_ERR_USER_INPUT : PetscOptionsReal(opt, text, man, cur, val, set))
-#define NessOptionsRealArray(opt, text, man, val, n, set) (NessCheckNumeric(PetscOptionsObject, opt, PETSC_FALSE) ? PETSC_ERR_USER_INPUT : PetscOptionsRealArray(opt, text, man, val, n, set))
-#define NessOptionsInt(opt, text, man, cur, val, set)     (NessCheckNumeric(PetscOptionsObject, opt, PETSC_TRUE) ? PETSC_ERR_USER_INPUT : PetscOptionsInt(opt, text, man, cur, val, set))
-#define NessOptionsIntArray(opt, text, man, val, n, set)  (NessCheckNumeric(PetscOptionsObject, opt, PETSC_TRUE) ? PETSC_ERR_USER_INPUT : PetscOptionsIntArray(opt, text, man, val, n, set))
+PETSC_INTERN PetscErrorCode NessCheckNumeric(PetscOptionItems *, const char[], PetscBool, PetscBool);
+/* Enumerated options: an unknown value is reported by ness, naming the option and the choices. (PETSc 3.18's own
+   "Unknown option ... Available options" message overflows its buffer by one byte for some lists: found by the
+   fuzzer, tests/fuzz/regressions/asan_phi_bc_unknown_value.opts.) n: entries of an EList, -1 for an enum list. */
+PETSC_INTERN PetscErrorCode NessCheckChoice(PetscOptionItems *, const char[], const char *const *, PetscInt);
+#define NessOptionsEnum(opt, text, man, list, cur, val, set)     (NessCheckChoice(PetscOptionsObject, opt, list, -1) ? PETSC_ERR_USER_INPUT : PetscOptionsEnum(opt, text, man, list, cur, val, set))
+#define NessOptionsEList(opt, text, man, list, n, cur, val, set) (NessCheckChoice(PetscOptionsObject, opt, list, n) ? PETSC_ERR_USER_INPUT : PetscOptionsEList(opt, text, man, list, n, cur, val, set))
+#define NessOptionsReal(opt, text, man, cur, val, set)           (NessCheckNumeric(PetscOptionsObject, opt, PETSC_FALSE, PETSC_FALSE) ? PETSC_ERR_USER_INPUT : PetscOptionsReal(opt, text, man, cur, val, set))
+#define NessOptionsRealArray(opt, text, man, val, n, set)        (NessCheckNumeric(PetscOptionsObject, opt, PETSC_FALSE, PETSC_TRUE) ? PETSC_ERR_USER_INPUT : PetscOptionsRealArray(opt, text, man, val, n, set))
+#define NessOptionsInt(opt, text, man, cur, val, set)            (NessCheckNumeric(PetscOptionsObject, opt, PETSC_TRUE, PETSC_FALSE) ? PETSC_ERR_USER_INPUT : PetscOptionsInt(opt, text, man, cur, val, set))
+#define NessOptionsIntArray(opt, text, man, val, n, set)         (NessCheckNumeric(PetscOptionsObject, opt, PETSC_TRUE, PETSC_TRUE) ? PETSC_ERR_USER_INPUT : PetscOptionsIntArray(opt, text, man, val, n, set))
 
 /* Log events */
 PETSC_EXTERN PetscLogEvent NESS_SetUp, NESS_Residual, NESS_Jacobian, NESS_Solve, NESS_Output, NESS_Geometry, NESS_Post;
