@@ -82,7 +82,7 @@ static PetscErrorCode FuzzErrorHandler(MPI_Comm comm, int line, const char *fun,
 /* the error codes that the ness program reports as a user error, in one line and without a traceback (src/app/main.c) */
 static int UserErrorCode(PetscErrorCode n)
 {
-  return n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_USER || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_SUP || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_OUTOFRANGE;
+  return n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_USER || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ || n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_SUP || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_ARG_UNKNOWN_TYPE; /* the same list as src/app/main.c */
 }
 
 static void Cleanup(void)
