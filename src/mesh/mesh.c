@@ -248,13 +248,17 @@ PetscErrorCode NessMeshCreate(Ness ness)
     PetscCall(DMGetLabel(dm, "ness_boundary", &bl));
     PetscCall(DMPlexMarkBoundaryFaces(dm, 1, bl));
   }
-  /* boundary labels named in the scenario must exist */
+  /* boundary labels named in the scenario must exist (the DM is handed to the object first, so an error here
+     leaves nothing allocated behind: NessDestroy() frees it) */
+  ness->dm = dm;
   for (PetscInt e = 0; e < ness->ne; e++) {
     char who[256];
     PetscCall(PetscSNPrintf(who, sizeof(who), "-ness_electrode_%s_label", ness->el[e].name));
     PetscCall(NessMeshCheckLabel(ness, dm, ness->el[e].label, who));
   }
   for (PetscInt b = 0; b < ness->nbulk; b++) PetscCall(NessMeshCheckLabel(ness, dm, ness->bulk[b], "-ness_bulk_boundaries"));
+  for (PetscInt b = 0; b < ness->nout; b++) PetscCall(NessMeshCheckLabel(ness, dm, ness->outflow[b], "-ness_outflow_boundaries"));
+  ness->dm = NULL;
 
   /* natural numbering: points of the serial mesh (rank 0) */
   if (rank == 0) {
