@@ -79,6 +79,7 @@ for np in 1 3; do
   run_case galvanic_zn_steel_film "$np" 1 -options_file "$src/scenarios/galvanic_zn_steel_film.yaml"
   run_case chemostat "$np" 1 -options_file "$src/scenarios/chemostat.yaml" -ness_mesh_faces 50,10
   run_case cathodic_protection "$np" 0 -options_file "$src/scenarios/cathodic_protection.yaml" -ness_mesh_faces 20,20,10
+  run_case crevice "$np" 0 -options_file "$src/scenarios/crevice.yaml" -ness_mesh_faces 300,2
   run_case cube_3d "$np" 1 -options_file "$src/tests/data/ranks_1d.yaml" -ness_mesh_file "$src/meshes/cube.msh" -ness_mesh_scale 1e-5 \
     -ness_electrode_anode_label left -ness_bulk_boundaries right
 done
