@@ -31,6 +31,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records as R  # noqa: E402
 
 
+MARKERS = "osD^v<>phX*"
+
+
+def style(i):
+    """distinct colour and marker for line i (tab20 colours, 11 markers)"""
+    return dict(color=plt.cm.tab20(i % 20), marker=MARKERS[i % len(MARKERS)])
+
+
 def series(best, case, solver, ranks, ypath):
     pts = [(r["unknowns"], R.get(r, ypath)) for k, r in best.items()
            if k[0] == case and k[1] == solver and k[3] == ranks and r.get("unknowns") and R.get(r, ypath)]
@@ -47,7 +55,7 @@ def plot_time(best, out):
             continue
         x, y = zip(*pts)
         allx += x
-        ln, = ax.loglog(x, y, "o-", label=f"{c} / {s}", color=f"C{i % 10}")
+        ln, = ax.loglog(x, y, "-", label=f"{c} / {s}", **style(i))
         pts = series(best, c, s, 1, "times_s.total")
         if pts:
             x2, y2 = zip(*pts)
@@ -108,13 +116,19 @@ def plot_amg(best, out):
     return True
 
 
-def plot_strong(best, out):
+def busy(r, min_util):
+    """the run got less than min_util of its cores (CPU time / (wall x ranks)): the machine was busy"""
+    u = R.get(r, "cpu_s.utilization")
+    return u is not None and u < min_util
+
+
+def plot_strong(best, out, min_util=0.0):
     rows = []
     for k, r in best.items():
         if k[3] == 1:
             continue
         r1 = best.get((k[0], k[1], k[2], 1))
-        if not r1 or not r.get("unknowns"):
+        if not r1 or not r.get("unknowns") or busy(r, min_util) or busy(r1, min_util):
             continue
         eff = {}
         for m in ("solve", "setup", "total"):
@@ -134,7 +148,8 @@ def plot_strong(best, out):
     ax.set_xticklabels([f"{k[0]}\n{k[1]} N={n:.2g}\nP=1→{k[3]}" for k, n, _ in rows], fontsize=6, rotation=60,
                        ha="right")
     ax.set_ylabel("parallel efficiency T1 / (P TP)")
-    ax.set_title("ness: strong scaling (2-core machine)")
+    ax.set_title("ness: strong scaling (2-core machine)" +
+                 (f"; runs with CPU utilization < {min_util:g} left out" if min_util > 0 else ""))
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "strong_scaling.png"), dpi=110)
@@ -142,14 +157,15 @@ def plot_strong(best, out):
     return True
 
 
-def plot_weak(best, out):
+def plot_weak(best, out, min_util=0.0):
     """pairs (P=1, N) and (P, ~P N) of the same case and solver"""
     groups = {}
     for k, r in best.items():
-        if not r.get("unknowns"):
+        if not r.get("unknowns") or busy(r, min_util):
             continue
         for k1, r1 in best.items():
-            if k1[0] == k[0] and k1[1] == k[1] and k1[3] == 1 and k[3] > 1 and r1.get("unknowns"):
+            if k1[0] == k[0] and k1[1] == k[1] and k1[3] == 1 and k[3] > 1 and r1.get("unknowns") \
+                    and not busy(r1, min_util):
                 if abs(r["unknowns"] / k[3] / r1["unknowns"] - 1.0) < 0.15:
                     groups.setdefault((k[0], k[1], r1["unknowns"]), {1: r1})[k[3]] = r
     if not groups:
@@ -180,7 +196,7 @@ def plot_memory(best, out):
                if k[0] == c and k[1] == s and k[3] == 1 and r.get("unknowns") and R.get(r, "memory.max_rss_total_bytes")]
         if pts:
             x, y = zip(*sorted(pts))
-            ax.loglog(x, y, "o-", color=f"C{i % 10}", label=f"{c} / {s}")
+            ax.loglog(x, y, "-", label=f"{c} / {s}", **style(i))
     ax.axhline(2, color="k", ls="--", lw=0.8, label="2 KiB (secondary target)")
     ax.axhline(4, color="k", ls=":", lw=0.8, label="4 KiB (pnp target)")
     ax.set_xlabel("unknowns")
@@ -197,6 +213,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("records", nargs="+")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--min-util", type=float, default=0.0,
+                    help="leave runs whose CPU utilization (CPU time / (wall x ranks)) is below this out of the "
+                         "scaling plots, e.g. 0.9 on a shared machine (default 0: keep all)")
     args = ap.parse_args(argv)
     out = args.out or os.path.dirname(os.path.abspath(args.records[0]))
     os.makedirs(out, exist_ok=True)
@@ -208,9 +227,9 @@ def main(argv=None):
     made = ["time_vs_unknowns.png"]
     if plot_amg(best, out):
         made.append("amg_study.png")
-    if plot_strong(best, out):
+    if plot_strong(best, out, args.min_util):
         made.append("strong_scaling.png")
-    if plot_weak(best, out):
+    if plot_weak(best, out, args.min_util):
         made.append("weak_scaling.png")
     plot_memory(best, out)
     made.append("memory.png")

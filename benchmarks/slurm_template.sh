@@ -16,7 +16,7 @@
 # Notes
 # - Start a single-node job at 1 rank too (sbatch --nodes=1 --ntasks-per-node=1 ...) for the per-core baseline.
 # - Choose PER_RANK so that one node's ranks fill about half of its memory at most: measured on a 2-core machine,
-#   the secondary model with BoomerAMG peaks at about 2.3 KiB per unknown in 2D and 3.4 KiB in 3D (docs/benchmarks.md).
+#   the secondary model with BoomerAMG peaks at about 2.1 KiB per unknown in 2D and 3.3 KiB in 3D (docs/benchmarks.md).
 # - ness builds box meshes on rank 0 and then distributes them, so set-up grows with the total problem size, not
 #   with the size per rank: at large node counts, read the solve time (times_s.solve) for weak scaling, and the
 #   set-up time (times_s.setup, times_s.mesh_distribute) as the serial part. Debian's PETSc uses 32-bit indices

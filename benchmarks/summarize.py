@@ -69,7 +69,7 @@ def main(argv=None):
               f"core; copy {s['copy_GBps']:.1f} GB/s")
     bad = [r for r in allruns if r.get("status") != "ok"]
     if bad:
-        print(f"- runs not ok: " + ", ".join(f"{r['id']} ({r['status']})" for r in bad))
+        print("- runs not ok: " + ", ".join(f"{r['id']} ({r['status']})" for r in bad))
 
     print("\n## All runs (fastest repetition)\n")
     rows = []
@@ -126,6 +126,14 @@ def main(argv=None):
                  "failed pseudo-step Newton solves", "failed final Newton", "reason"], rows))
 
     print("\n## Assembly throughput (largest size per case, 1 rank and 2 ranks)\n")
+    # fractions against the best STREAM triad of these records for the same number of ranks (the machine's
+    # attainable bandwidth; a session's own probe may have run on a busy machine)
+    best_stream = {}
+    for s in streams:
+        best_stream[s["ranks"]] = max(best_stream.get(s["ranks"], 0.0), s["triad_GBps_per_rank"])
+    if best_stream:
+        print("STREAM triad per core used below (best of the records): " +
+              ", ".join(f"{p} rank(s) {v:.1f} GB/s" for p, v in sorted(best_stream.items())) + "\n")
     rows = []
     for c in sorted({k[0] for k in best}):
         for p in (1, 2):
@@ -133,7 +141,12 @@ def main(argv=None):
             if not cand:
                 continue
             r = max(cand, key=lambda r: r.get("unknowns") or 0)
-            th = r["throughput"]
+            th = dict(r["throughput"])
+            if best_stream.get(p):
+                th["stream_triad_GBps_per_core"] = best_stream[p]
+                for kk in ("residual", "jacobian"):
+                    if th.get(f"{kk}_model_GBps_per_core"):
+                        th[f"{kk}_fraction_of_stream"] = th[f"{kk}_model_GBps_per_core"] / best_stream[p]
             rows.append([c, r["solver"], p, r.get("unknowns"), r.get("nf"),
                          f(th.get("residual_vertex_updates_per_s_per_core", 0) / 1e6, "{:.1f}"),
                          f(th.get("residual_model_GBps_per_core"), "{:.2f}"),
