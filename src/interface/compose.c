@@ -21,21 +21,8 @@ static PetscErrorCode IsLRC(Mat J, PetscBool *lrc)
 
 static PetscErrorCode ComposeFunction(SNES snes, Vec X, Vec F, void *ctx)
 {
-  Ness ness = (Ness)ctx;
-  Vec  Xl, Fl;
-
   PetscFunctionBegin;
-  PetscCall(DMGetLocalVector(ness->dm, &Xl));
-  PetscCall(DMGetLocalVector(ness->dm, &Fl));
-  PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
-  PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
-  PetscCall(NessUpdateControlPotentials(ness, Xl));
-  PetscCall(NessResidualLocal(ness, Xl, NULL, 0.0, Fl));
-  PetscCall(VecZeroEntries(F));
-  PetscCall(DMLocalToGlobalBegin(ness->dm, Fl, ADD_VALUES, F));
-  PetscCall(DMLocalToGlobalEnd(ness->dm, Fl, ADD_VALUES, F));
-  PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
-  PetscCall(DMRestoreLocalVector(ness->dm, &Fl));
+  PetscCall(NessFormFunction(snes, X, F, ctx)); /* ness's own steady residual */
   PetscFunctionReturn(0);
 }
 

@@ -2,7 +2,7 @@
    Newton solve of the steady residual. Both use the same residual and analytic Jacobian. */
 #include <ness/private/nessimpl.h>
 
-static PetscErrorCode FormFunction(SNES snes, Vec X, Vec F, void *ctx)
+PetscErrorCode NessFormFunction(SNES snes, Vec X, Vec F, void *ctx)
 {
   Ness ness = (Ness)ctx;
   Vec  Xl, Fl;
@@ -268,7 +268,7 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   PetscCall(SNESCreate(comm, &ness->snes));
   PetscCall(SNESSetOptionsPrefix(ness->snes, prefix));
   PetscCall(SNESSetDM(ness->snes, ness->dm));
-  PetscCall(SNESSetFunction(ness->snes, NULL, FormFunction, ness));
+  PetscCall(SNESSetFunction(ness->snes, NULL, NessFormFunction, ness));
   if (ness->ncouple) {
     /* unknown metal potentials: the Jacobian operator is A + B diag(c) C^T with B, C tall dense (one column per
        couple) distributed like the solution */
@@ -519,7 +519,7 @@ static PetscErrorCode FieldResidualNorms(Ness ness)
 
   PetscFunctionBegin;
   PetscCall(VecDuplicate(ness->U, &F));
-  PetscCall(FormFunction(ness->snes, ness->U, F, ness));
+  PetscCall(NessFormFunction(ness->snes, ness->U, F, ness));
   PetscCall(VecGetLocalSize(F, &n));
   PetscCall(VecGetArrayRead(F, &f));
   for (PetscInt j = 0; j < nf; j++) loc[j] = 0.0;

@@ -345,6 +345,7 @@ PETSC_INTERN PetscErrorCode    NessVelocityAt(Ness, const PetscReal[], PetscReal
 PETSC_INTERN PetscErrorCode    NessModelSetUp(Ness);
 PETSC_INTERN PetscErrorCode    NessJacobianLocal(Ness, Vec, PetscReal, Mat);
 PETSC_INTERN PetscErrorCode    NessSolverSetUp(Ness);
+PETSC_INTERN PetscErrorCode    NessFormFunction(SNES, Vec, Vec, void *);
 PETSC_INTERN PetscErrorCode    NessFormIFunction(TS, PetscReal, Vec, Vec, Vec, void *);
 PETSC_INTERN PetscErrorCode    NessFormIJacobian(TS, PetscReal, Vec, Vec, PetscReal, Mat, Mat, void *);
 PETSC_INTERN PetscErrorCode    NessSetDefaultLinearSolver(Ness, KSP);
