@@ -41,7 +41,8 @@ PetscErrorCode NessAdvectionSetUp(Ness ness)
   Vec                coords, vq;
   PetscSection       cs;
   const PetscScalar *ca;
-  PetscInt           vStart, pStart, pEnd;
+  PetscInt           vStart, pStart, pEnd, bbad = -1;
+  PetscBool          absent = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCheck(!ness->vfunc || ness->model != NESS_MODEL_SECONDARY, comm, PETSC_ERR_USER_INPUT, "A host velocity field (NessSetVelocityFunction) does not enter the secondary model (uniform composition)");
@@ -92,7 +93,11 @@ PetscErrorCode NessAdvectionSetUp(Ness ness)
       PetscInt        nval, nfac = 0, nfacg;
       const PetscInt *vals;
       PetscCall(DMGetLabel(dm, ness->outflow[b], &lab));
-      PetscCheck(lab, comm, PETSC_ERR_USER_INPUT, "Outflow boundary label '%s' (-ness_outflow_boundaries) does not exist in the mesh", ness->outflow[b]);
+      if (!lab) { /* errors of the outflow labels are raised below, once the locals are freed */
+        bbad   = b;
+        absent = PETSC_TRUE;
+        break;
+      }
       PetscCall(DMLabelGetValueIS(lab, &valIS));
       PetscCall(ISGetLocalSize(valIS, &nval));
       PetscCall(ISGetIndices(valIS, &vals));
@@ -153,12 +158,20 @@ PetscErrorCode NessAdvectionSetUp(Ness ness)
       PetscCall(ISRestoreIndices(valIS, &vals));
       PetscCall(ISDestroy(&valIS));
       PetscCall(MPIU_Allreduce(&nfac, &nfacg, 1, MPIU_INT, MPI_SUM, comm));
-      PetscCheck(nfacg > 0, comm, PETSC_ERR_USER_INPUT, "Outflow boundary label '%s' contains no boundary facets", ness->outflow[b]);
+      if (nfacg <= 0) {
+        bbad = b;
+        break;
+      }
     }
     PetscCall(VecRestoreArray(vq, &aq));
     PetscCall(PetscFree(owned));
   }
   PetscCall(VecRestoreArrayRead(coords, &ca));
+  if (bbad >= 0) {
+    PetscCall(VecDestroy(&vq));
+    PetscCheck(!absent, comm, PETSC_ERR_USER_INPUT, "Outflow boundary label '%s' (-ness_outflow_boundaries) does not exist in the mesh", ness->outflow[bbad]);
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "Outflow boundary label '%s' contains no boundary facets", ness->outflow[bbad]);
+  }
   PetscCall(NessAssembleLocal(ness->dmv, vq));
   {
     const PetscScalar *aq;

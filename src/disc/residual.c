@@ -353,7 +353,7 @@ PetscErrorCode NessJacobianLocal(Ness ness, Vec Uloc, PetscReal shift, Mat Jac)
     for (PetscInt i = 0; i < nf; i++) rows[i] = cols[i] = v * nf + i;
     for (PetscInt r = 0; r < el->nreact; r++) {
       const NessReaction *rx = &ness->rx[el->react[r]];
-      PetscReal           i, dipsi, dic[NESS_MAX_SPECIES];
+      PetscReal           i, dipsi = 0.0, dic[NESS_MAX_SPECIES]; /* set by NessElectrodeRate (initialized for -O3 -Wmaybe-uninitialized) */
       PetscCall(NessElectrodeRate(ness, el, r, uf, &i, &dipsi, dic, NULL));
       if (sec) Jf[ns * nF + ns] += -A * Nscale * dipsi;
       else

@@ -11,14 +11,6 @@
    (src/model/kinetics.c). */
 #include <ness/private/nessimpl.h>
 
-/* Jacobian operator with unknown metal potentials: a MATLRC over the sparse matrix (see src/solve/control.c) */
-static PetscErrorCode IsLRC(Mat J, PetscBool *lrc)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscObjectTypeCompare((PetscObject)J, MATLRC, lrc));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode ComposeFunction(SNES snes, Vec X, Vec F, void *ctx)
 {
   PetscFunctionBegin;
@@ -26,28 +18,19 @@ static PetscErrorCode ComposeFunction(SNES snes, Vec X, Vec F, void *ctx)
   PetscFunctionReturn(0);
 }
 
-/* the sparse part into P; with unknown metal potentials the low-rank correction into J when J is a MATLRC over P
-   (NessCreateJacobian), else J is assembled as is (e.g. matrix-free J = P or MFFD) */
+/* the sparse part into P; with unknown metal potentials or closed species the low-rank correction into J when J
+   is a MATLRC over P (NessCreateJacobian), else J is assembled as is (e.g. matrix-free J = P or MFFD) */
 static PetscErrorCode ComposeJacobianShift(Ness ness, Vec X, PetscReal shift, Mat J, Mat P)
 {
-  Vec       Xl;
-  PetscBool lrc = PETSC_FALSE;
+  Vec Xl;
 
   PetscFunctionBegin;
   PetscCall(DMGetLocalVector(ness->dm, &Xl));
   PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(NessJacobianLocal(ness, Xl, shift, P));
-  if (J != P) PetscCall(IsLRC(J, &lrc));
-  if (ness->ncouple && lrc) {
-    PetscCall(NessUpdateControlPotentials(ness, Xl));
-    PetscCall(NessControlJacobian(ness, Xl, J));
-  }
+  PetscCall(NessLowRankJacobian(ness, Xl, J, P));
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
-  if (J != P && !lrc) {
-    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
-  }
   PetscFunctionReturn(0);
 }
 
@@ -90,38 +73,21 @@ static PetscErrorCode CreateComposeDM(Ness ness, DM *dm)
 /*@
   NessCreateJacobian - creates matrices for ness's Jacobian: P, the sparse matrix assembled by the Jacobian
   callbacks (preallocated from the DM), and J, the operator: J = P (a second reference) unless there are unknown
-  metal potentials (galvanostatic or floating electrodes), where J is a MATLRC, P plus the rank-m correction of
-  the current constraints (collective; sets ness up; the caller destroys both)
+  metal potentials (galvanostatic or floating electrodes) or closed species (-ness_closed_species), where J is a
+  MATLRC, P plus the rank-m correction of the current and mean-concentration constraints (collective; sets ness
+  up; the caller destroys both)
 @*/
 PetscErrorCode NessCreateJacobian(Ness ness, Mat *J, Mat *P)
 {
-  MPI_Comm comm;
-
   PetscFunctionBegin;
   PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
   PetscValidPointer(J, 2);
   PetscValidPointer(P, 3);
-  comm = PetscObjectComm((PetscObject)ness);
   PetscCall(NessSetUp(ness));
   PetscCall(DMCreateMatrix(ness->dm, P));
   PetscCall(MatSetOption(*P, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  if (ness->ncouple) {
-    Mat      B, C;
-    Vec      c;
-    PetscInt nloc, N;
-    PetscCall(VecGetLocalSize(ness->U, &nloc));
-    PetscCall(VecGetSize(ness->U, &N));
-    PetscCall(MatCreateDense(comm, nloc, PETSC_DECIDE, N, ness->ncouple, NULL, &B));
-    PetscCall(MatCreateDense(comm, nloc, PETSC_DECIDE, N, ness->ncouple, NULL, &C));
-    PetscCall(VecCreateSeq(PETSC_COMM_SELF, ness->ncouple, &c));
-    PetscCall(MatZeroEntries(B));
-    PetscCall(MatZeroEntries(C));
-    PetscCall(VecSet(c, 0.0));
-    PetscCall(MatCreateLRC(*P, B, c, C, J));
-    PetscCall(MatDestroy(&B));
-    PetscCall(MatDestroy(&C));
-    PetscCall(VecDestroy(&c));
-  } else {
+  PetscCall(NessCreateLowRankOperator(ness, *P, J));
+  if (!*J) {
     PetscCall(PetscObjectReference((PetscObject)*P));
     *J = *P;
   }

@@ -277,6 +277,7 @@ PetscErrorCode NessSetUp(Ness ness)
   PetscCall(PetscObjectSetName((PetscObject)ness->U, "solution"));
   PetscCall(DMCreateMatrix(ness->dm, &ness->J));
   PetscCall(MatSetOption(ness->J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  PetscCall(NessClosedSetUp(ness));
   PetscCall(NessSolverSetUp(ness));
   ness->setupcalled = PETSC_TRUE;
   PetscCall(PetscLogEventEnd(NESS_SetUp, ness, 0, 0, 0));

@@ -299,13 +299,6 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
   PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
   PetscCall(DMPlexGetDepthStratum(dm, 1, &eStart, &eEnd));
-  /* owned points: not a leaf of the point SF */
-  PetscCall(PetscCalloc1(pEnd - pStart, &owned));
-  for (PetscInt p = pStart; p < pEnd; p++) owned[p - pStart] = PETSC_TRUE;
-  PetscCall(DMGetPointSF(dm, &sf));
-  PetscCall(PetscSFGetGraph(sf, NULL, &nleaves, &leaves, NULL));
-  for (PetscInt i = 0; i < nleaves && nleaves > 0; i++) owned[(leaves ? leaves[i] : i) - pStart] = PETSC_FALSE;
-
   /* one cell type everywhere */
   {
     PetscInt       t[2] = {0, 0}, tg[2];
@@ -321,6 +314,14 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
     tensor        = tg[1] ? PETSC_TRUE : PETSC_FALSE;
     ness->simplex = tensor ? PETSC_FALSE : PETSC_TRUE;
   }
+
+  /* owned points: not a leaf of the point SF (allocated after the cell-type checks; the checks below free the
+     locals of this function before they raise their error) */
+  PetscCall(PetscCalloc1(pEnd - pStart, &owned));
+  for (PetscInt p = pStart; p < pEnd; p++) owned[p - pStart] = PETSC_TRUE;
+  PetscCall(DMGetPointSF(dm, &sf));
+  PetscCall(PetscSFGetGraph(sf, NULL, &nleaves, &leaves, NULL));
+  for (PetscInt i = 0; i < nleaves && nleaves > 0; i++) owned[(leaves ? leaves[i] : i) - pStart] = PETSC_FALSE;
 
   PetscCall(CreatePointDM(dm, 0, 1, &ness->dmv));
   PetscCall(CreatePointDM(dm, 1, 1, &dme));
@@ -391,6 +392,8 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       for (PetscInt a = 0; a < nv; a++) g->cellv[(c - cStart) * nv + a] = g->natv[verts[a] - vStart];
     }
   }
+  PetscCall(VecRestoreArray(vvol, &avol));
+  PetscCall(VecRestoreArray(vgam, &agam));
   {
     PetscInt    gbad;
     PetscMPIInt rank, first, r;
@@ -400,11 +403,13 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       r = nbad ? rank : PETSC_MPI_INT_MAX;
       PetscCallMPI(MPI_Allreduce(&r, &first, 1, MPI_INT, MPI_MIN, comm));
       PetscCallMPI(MPI_Bcast(firstbad, 3, MPIU_REAL, first, comm));
+      PetscCall(VecDestroy(&vvol));
+      PetscCall(VecDestroy(&vgam));
+      PetscCall(DMDestroy(&dme));
+      PetscCall(PetscFree(owned));
       SETERRQ(comm, PETSC_ERR_USER_INPUT, "The mesh has %" PetscInt_FMT " unusable cell(s): degenerate (zero measure) or, for quadrilaterals/hexahedra, not axis-aligned; one has a vertex at (%g, %g, %g) m", gbad, (double)firstbad[0], (double)firstbad[1], (double)firstbad[2]);
     }
   }
-  PetscCall(VecRestoreArray(vvol, &avol));
-  PetscCall(VecRestoreArray(vgam, &agam));
   PetscCall(NessAssembleLocal(ness->dmv, vvol));
   PetscCall(NessAssembleLocal(dme, vgam));
   {
@@ -469,6 +474,7 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
   {
     DMLabel      bl;
     PetscScalar *ad;
+    PetscInt     bempty = -1; /* a label without boundary facets (the same on every rank: nfacg is a global sum) */
     PetscCall(DMGetLabel(dm, "ness_boundary", &bl));
     for (PetscInt b = 0; b < ness->nbulk; b++) {
       PetscCall(DMCreateLocalVector(ness->dmv, &vdir[b]));
@@ -522,7 +528,20 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       PetscCall(ISRestoreIndices(valIS, &vals));
       PetscCall(ISDestroy(&valIS));
       PetscCall(MPIU_Allreduce(&nfac, &nfacg, 1, MPIU_INT, MPI_SUM, comm));
-      PetscCheck(nfacg > 0, comm, PETSC_ERR_USER_INPUT, "Boundary label '%s' contains no boundary facets", lname);
+      if (nfacg <= 0) {
+        bempty = b;
+        break;
+      }
+    }
+    if (bempty >= 0) {
+      const char *lname = bempty < ness->nbulk ? ness->bulk[bempty] : ness->el[bempty - ness->nbulk].label;
+      for (PetscInt e = 0; e < ness->ne; e++) PetscCall(VecDestroy(&varea[e]));
+      for (PetscInt b = 0; b < ness->nbulk; b++) PetscCall(VecDestroy(&vdir[b]));
+      PetscCall(VecDestroy(&vvol));
+      PetscCall(VecDestroy(&vgam));
+      PetscCall(DMDestroy(&dme));
+      PetscCall(PetscFree(owned));
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "Boundary label '%s' contains no boundary facets", lname);
     }
     PetscCall(PetscMalloc2(vEnd - vStart, &g->dirichlet, vEnd - vStart, &g->dirb));
     for (PetscInt v = 0; v < vEnd - vStart; v++) {

@@ -240,7 +240,10 @@ PetscErrorCode NessMeshCreate(Ness ness)
   }
   PetscCall(PetscObjectSetName((PetscObject)dm, "ness_mesh"));
   PetscCall(DMGetCoordinateDim(dm, &cdim));
-  PetscCheck(cdim == ness->dim, comm, PETSC_ERR_SUP, "Mesh of dimension %" PetscInt_FMT " embedded in %" PetscInt_FMT " coordinates is not supported", ness->dim, cdim);
+  if (cdim != ness->dim) { /* the DM is still a local here: free it before the (collective) error */
+    PetscCall(DMDestroy(&dm));
+    SETERRQ(comm, PETSC_ERR_SUP, "Mesh of dimension %" PetscInt_FMT " embedded in %" PetscInt_FMT " coordinates is not supported", ness->dim, cdim);
+  }
   if (!ness->meshfile[0]) PetscCall(NessMeshGrade(ness, dm));
   {
     DMLabel bl;

@@ -340,6 +340,7 @@ PetscErrorCode NessModelSetFromOptions(Ness ness, PetscOptionItems *PetscOptions
     if (!rx->consistent) PetscCall(PetscInfo(ness, "Reaction %s is not thermodynamically consistent (alpha_a + alpha_c != 1 or orders differ from stoichiometry)\n", rx->name));
   }
   PetscCall(NessBulkNetworkSetFromOptions(ness, PetscOptionsObject));
+  PetscCall(NessClosedSetFromOptions(ness, PetscOptionsObject));
   PetscFunctionReturn(0);
 }
 

@@ -17,6 +17,7 @@ PetscErrorCode NessFormFunction(SNES snes, Vec X, Vec F, void *ctx)
   PetscCall(VecZeroEntries(F));
   PetscCall(DMLocalToGlobalBegin(ness->dm, Fl, ADD_VALUES, F));
   PetscCall(DMLocalToGlobalEnd(ness->dm, Fl, ADD_VALUES, F));
+  PetscCall(NessClosedResidual(ness, Xl, F));
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
   PetscCall(DMRestoreLocalVector(ness->dm, &Fl));
   PetscFunctionReturn(0);
@@ -32,15 +33,8 @@ static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
   PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(NessJacobianLocal(ness, Xl, 0.0, P));
-  if (ness->ncouple) {
-    PetscCall(NessUpdateControlPotentials(ness, Xl));
-    PetscCall(NessControlJacobian(ness, Xl, ness->Jlrc));
-  }
+  PetscCall(NessLowRankJacobian(ness, Xl, J, P));
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
-  if (J != P && J != ness->Jlrc) {
-    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
-  }
   PetscFunctionReturn(0);
 }
 
@@ -62,6 +56,7 @@ PetscErrorCode NessFormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, voi
   PetscCall(VecZeroEntries(F));
   PetscCall(DMLocalToGlobalBegin(ness->dm, Fl, ADD_VALUES, F));
   PetscCall(DMLocalToGlobalEnd(ness->dm, Fl, ADD_VALUES, F));
+  PetscCall(NessClosedResidual(ness, Xl, F));
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
   PetscCall(DMRestoreLocalVector(ness->dm, &Xdl));
   PetscCall(DMRestoreLocalVector(ness->dm, &Fl));
@@ -78,15 +73,8 @@ PetscErrorCode NessFormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal 
   PetscCall(DMGlobalToLocalBegin(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(DMGlobalToLocalEnd(ness->dm, X, INSERT_VALUES, Xl));
   PetscCall(NessJacobianLocal(ness, Xl, shift, P));
-  if (ness->ncouple) {
-    PetscCall(NessUpdateControlPotentials(ness, Xl));
-    PetscCall(NessControlJacobian(ness, Xl, ness->Jlrc));
-  }
+  PetscCall(NessLowRankJacobian(ness, Xl, J, P));
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
-  if (J != P && J != ness->Jlrc) {
-    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
-  }
   PetscFunctionReturn(0);
 }
 
@@ -97,7 +85,7 @@ PetscErrorCode NessSetDefaultLinearSolver(Ness ness, KSP ksp)
 
   PetscFunctionBegin;
   PetscCall(KSPGetPC(ksp, &pc));
-  if (ness->ncouple && ness->g.nvglobal * ness->nf <= 200000) {
+  if (ness->ncouple + ness->nclosed && ness->g.nvglobal * ness->nf <= 200000) {
     /* Jacobian = sparse A + rank-m correction (MATLRC): GMRES preconditioned by A's LU converges in ~m+1 steps */
     PetscCall(KSPSetType(ksp, KSPGMRES));
     PetscCall(PCSetType(pc, PCLU));
@@ -269,26 +257,10 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   PetscCall(SNESSetOptionsPrefix(ness->snes, prefix));
   PetscCall(SNESSetDM(ness->snes, ness->dm));
   PetscCall(SNESSetFunction(ness->snes, NULL, NessFormFunction, ness));
-  if (ness->ncouple) {
-    /* unknown metal potentials: the Jacobian operator is A + B diag(c) C^T with B, C tall dense (one column per
-       couple) distributed like the solution */
-    Mat      B, C;
-    Vec      c;
-    PetscInt nloc, N;
-    PetscCall(VecGetLocalSize(ness->U, &nloc));
-    PetscCall(VecGetSize(ness->U, &N));
-    PetscCall(MatCreateDense(comm, nloc, PETSC_DECIDE, N, ness->ncouple, NULL, &B));
-    PetscCall(MatCreateDense(comm, nloc, PETSC_DECIDE, N, ness->ncouple, NULL, &C));
-    PetscCall(VecCreateSeq(PETSC_COMM_SELF, ness->ncouple, &c));
-    PetscCall(MatZeroEntries(B));
-    PetscCall(MatZeroEntries(C));
-    PetscCall(VecSet(c, 0.0));
-    PetscCall(MatCreateLRC(ness->J, B, c, C, &ness->Jlrc));
-    PetscCall(MatDestroy(&B));
-    PetscCall(MatDestroy(&C));
-    PetscCall(VecDestroy(&c));
-  }
-  PetscCall(SNESSetJacobian(ness->snes, ness->ncouple ? ness->Jlrc : ness->J, ness->J, FormJacobian, ness));
+  /* unknown metal potentials and closed species: the Jacobian operator is A + B diag(c) C^T with B, C tall dense
+     (one column each) distributed like the solution */
+  PetscCall(NessCreateLowRankOperator(ness, ness->J, &ness->Jlrc));
+  PetscCall(SNESSetJacobian(ness->snes, ness->Jlrc ? ness->Jlrc : ness->J, ness->J, FormJacobian, ness));
   PetscCall(SNESSetType(ness->snes, SNESNEWTONLS));
   {
     /* pseudo-time marching has globalized: finish with plain Newton steps; at round-off the step norm
@@ -319,7 +291,7 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   }
   PetscCall(TSSetType(ness->ts, TSPSEUDO));
   PetscCall(TSSetIFunction(ness->ts, NULL, NessFormIFunction, ness));
-  PetscCall(TSSetIJacobian(ness->ts, ness->ncouple ? ness->Jlrc : ness->J, ness->J, NessFormIJacobian, ness));
+  PetscCall(TSSetIJacobian(ness->ts, ness->Jlrc ? ness->Jlrc : ness->J, ness->J, NessFormIJacobian, ness));
   PetscCall(TSSetTimeStep(ness->ts, ness->tsdt0));
   PetscCall(TSSetMaxSteps(ness->ts, ness->pseudo_max_steps));
   PetscCall(TSSetMaxTime(ness->ts, 1e30));

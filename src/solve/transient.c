@@ -69,7 +69,7 @@ PetscErrorCode NessRelax(Ness ness)
   PetscCall(DMDestroy(&dmts));
   PetscCall(TSSetType(ts, TSBEULER));
   PetscCall(TSSetIFunction(ts, NULL, NessFormIFunction, ness));
-  PetscCall(TSSetIJacobian(ts, ness->ncouple ? ness->Jlrc : ness->J, ness->J, NessFormIJacobian, ness));
+  PetscCall(TSSetIJacobian(ts, ness->Jlrc ? ness->Jlrc : ness->J, ness->J, NessFormIJacobian, ness));
   PetscCall(TSSetMaxTime(ts, 1e30));
   PetscCall(TSSetErrorIfStepFails(ts, PETSC_FALSE));
   PetscCall(TSGetSNES(ts, &snes));

@@ -230,6 +230,15 @@ bad_case mesh_upper_below_lower "-ness_mesh_upper" \
 touch "$WORK/regular_file"
 bad_case output_dir_uncreatable "$WORK/regular_file/sub" \
   -ness_output_dir "$WORK/regular_file/sub"
+# Closed cells: a species nothing exchanges needs -ness_closed_species; a closed species must be exchanged by nothing
+bad_case closed_cell_unlisted "add it to -ness_closed_species" --standalone \
+  -options_file "$SOURCE_DIR/tests/data/en_closed.yaml" -ness_closed_species ""
+bad_case closed_species_unknown "-ness_closed_species names species 'Zn'" --standalone \
+  -options_file "$SOURCE_DIR/tests/data/en_closed.yaml" -ness_closed_species SO4,Zn
+bad_case closed_species_reacting "electrode reaction 'cu' exchanges species 'Cu'" --standalone \
+  -options_file "$SOURCE_DIR/tests/data/en_closed.yaml" -ness_closed_species SO4,Cu
+bad_case closed_species_open_cell "bulk boundary 'right' exchanges species 'SO4'" --standalone \
+  -options_file "$SOURCE_DIR/tests/data/en_binary.yaml" -ness_closed_species SO4
 # A scenario file with a YAML syntax error is named in a one-line error.
 bad_case malformed_yaml "malformed.yaml" \
   -options_file "$BAD/malformed.yaml"

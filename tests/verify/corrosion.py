@@ -100,6 +100,74 @@ def en_binary():
           "(RT/zF) ln(c/c0) to %.1e V (PNP current %.3f A/m^2)" % (worst_c, worst_p, I))
 
 
+# 1b. closed cell (no reservoir): the sulfate's total amount is fixed (-ness_closed_species), i_lim = 4zFD+c0/L, and
+#     the cell voltage V = eta_a - eta_c + (RT/zF) ln(c(L)/c(0)) with Butler-Volmer (n = 2, alpha = 1/2) at the surface
+#     concentrations c0 (1 +- I/i_lim) gives I by a scalar root
+def en_closed_form(V, i0, ilim, z):
+    def eta(i, a):  # i = i0 [e^(f eta) - a e^(-f eta)]  =>  e^(f eta) = (i/i0 + sqrt((i/i0)^2 + 4a))/2
+        q = i / i0
+        return math.log((q + math.sqrt(q * q + 4 * a)) / 2) / f
+    def g(r):
+        return eta(ilim * r, 1 + r) - eta(-ilim * r, 1 - r) + math.log((1 + r) / (1 - r)) / (z * f) - V
+    lo, hi = 0.0, 1.0 - 1e-15
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if g(mid) < 0 else (lo, mid)
+    return 0.5 * (lo + hi) * ilim
+
+
+def en_closed():
+    L, c0, Dp, z, i0 = 1e-4, 100.0, 0.72e-9, 2, 10.0
+    ilim = 4 * z * F * Dp * c0 / L
+    for V, meshes in ((0.1, (100, 200, 400)), (0.4, (200, 400, 800))):  # 0.4 V: I/i_lim = 0.992, steep near the cathode
+        errs, hs = [], []
+        for n in meshes:
+            d, out = run("encl%d_%g" % (n, V), 2, "tests/data/en_closed.yaml", "-ness_mesh_faces", str(n),
+                         "-ness_electrode_cathode_potential", str(-V / 2), "-ness_electrode_anode_potential", str(V / 2))
+            x, c = profile(out, "c_Cu")
+            _, a = profile(out, "c_SO4")
+            _, phi = profile(out, "phi")
+            I = d["electrodes"][1]["current_A"]
+            Iex = en_closed_form(V, i0, ilim, z)
+            dphi = abs(phi[-1] - phi[0] - 2 * math.atanh(I / ilim) / (z * f))  # closed form with the measured I
+            boltz = abs(phi[-1] - phi[0] - math.log(c[-1] / c[0]) / (z * f))  # blocked anion: Boltzmann, exact
+            errs.append(abs(I / Iex - 1))
+            hs.append(L / n)
+            w = np.full(len(x), x[1] - x[0]); w[0] = w[-1] = 0.5 * w[0]  # uniform mesh: the box volumes
+            mean = float(np.sum(w * a) / np.sum(w))
+            lin = c[0] + (c[-1] - c[0]) * x / L
+            net = abs(d["electrodes"][0]["current_A"] + I) / abs(I)
+        order = math.log(errs[0] / errs[-1]) / math.log(hs[0] / hs[-1])
+        check("closed cell current, V = %g V" % V, errs[-1] < 1e-4 and order > 1.9,
+              "I/i_lim = %.6f (i_lim = 4zFD+c0/L = %.3f A/m^2); I against the closed form (Butler-Volmer + (RT/zF) ln(c(L)/c(0)) "
+              "with c = c0 (1 +- I/i_lim)): relative errors %s at N = %s, order %.2f" % (I / ilim, ilim, ", ".join("%.2e" % e for e in errs), ", ".join(map(str, meshes)), order))
+        check("closed cell profile, V = %g V" % V, abs(mean / c0 - 1) < 1e-12 and np.abs(c - lin).max() < 1e-3 * c0 and net < 1e-10
+              and abs((c[-1] - c[0]) / (2 * c0) - I / ilim) < 1e-4 and boltz < 1e-10 and dphi < (1e-6 if V < 0.2 else 2e-4),
+              "mean c_SO4 = c0 to %.1e (the constraint), c linear to %.1e mol/m^3, (c(L) - c(0))/(2 c0) = I/i_lim to %.1e, "
+              "electrolyte potential drop phi(L) - phi(0) = (RT/zF) ln(c(L)/c(0)) to %.1e V and = (2RT/zF) artanh(I/i_lim) to %.1e V "
+              "(sensitivity 1/(1 - (I/i_lim)^2) = %.0f), anode and cathode currents balance to %.1e"
+              % (abs(mean / c0 - 1), np.abs(c - lin).max(), abs((c[-1] - c[0]) / (2 * c0) - I / ilim), boltz, dphi, 1 / (1 - (I / ilim) ** 2), net))
+    # the same cell by PNP with thin double layers (Stern) and on 1 and 3 ranks: the electroneutral relations hold
+    # away from the walls, and the answer does not depend on the number of ranks
+    V = 0.1
+    res = []
+    for np_ in (1, 3):
+        d, out = run("pnp_closed%d" % np_, np_, "tests/data/en_closed.yaml", "-ness_model", "pnp", "-ness_closed_species", "SO4",
+                     "-ness_mesh_faces", "400", "-ness_mesh_grade", "6", "-ness_electrode_cathode_phi_bc", "stern",
+                     "-ness_electrode_anode_phi_bc", "stern")
+        res.append((d["electrodes"][1]["current_A"], out))
+    I, out = res[0]
+    x, c = profile(out, "c_Cu")
+    _, a = profile(out, "c_SO4")
+    worst = 0.0
+    for xq in (0.25 * L, 0.5 * L, 0.75 * L):
+        cen = c0 * (1 + (2 * xq / L - 1) * I / ilim)
+        worst = max(worst, abs(np.interp(xq, x, c) - cen) / c0, abs(np.interp(xq, x, a) - cen) / c0)
+    check("closed cell by pnp", worst < 1e-3 and abs(res[1][0] / I - 1) < 1e-10,
+          "PNP current %.5f A/m^2 (electroneutral closed form %.5f); c_Cu, c_SO4 match c0 (1 + (2x/L - 1) I/i_lim) with PNP's "
+          "own I at x = L/4, L/2, 3L/4 to %.1e c0; 1 and 3 ranks agree to %.1e" % (I, en_closed_form(V, i0, ilim, z), worst, abs(res[1][0] / I - 1)))
+
+
 # 2. secondary current distribution: Ohm's law + Butler-Volmer, a scalar root
 def secondary():
     kappa, L, i0, E, Eeq = 5.0, 1e-2, 1.0, -0.3, -0.44
@@ -204,7 +272,7 @@ def reservoirs():
           % (S, ex, abs(S / ex - 1), pb["relative_error"]))
 
 
-for name, fn in (("reservoirs", reservoirs), ("electroneutral", en_binary), ("secondary", secondary), ("pnp galvanostatic", pnp_galvanostatic),
+for name, fn in (("reservoirs", reservoirs), ("electroneutral", en_binary), ("closed cell", en_closed), ("secondary", secondary), ("pnp galvanostatic", pnp_galvanostatic),
                  ("evans", evans), ("advection", advection), ("axisymmetric", axisym)):
     guarded(name, fn)
 print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))

@@ -259,7 +259,7 @@ struct _p_Ness {
   SNES      snes;
   Vec       U;
   Mat       J;
-  Mat       Jlrc; /* J + rank-m correction of the unknown metal potentials (NULL without couples) */
+  Mat       Jlrc; /* J + rank-m correction of the unknown metal potentials and closed species (NULL without either) */
   PetscReal tsdt0;
   PetscInt  pseudo_max_steps;
   PetscBool use_pseudo;
@@ -286,8 +286,15 @@ struct _p_Ness {
   PetscReal           tr_time, tr_dt; /* physical end time and first step, s (0: defaults from L^2/D) */
   PetscReal           tr_growth;
   PetscInt            tr_max_steps;
-  PetscReal           cstd;       /* standard concentration of mu = mu0 + RT ln(c/cstd), mol/m^3 */
-  PetscReal           time_shift; /* storage-term shift while pseudo-time stepping (0 for the steady residual) */
+  /* closed cells (src/solve/closed.c): species whose mean concentration is held at its bulk value, replacing that
+     species' balance at one interior vertex owned by rank 0 */
+  PetscInt  nclosed;
+  PetscInt  closed[NESS_MAX_SPECIES];     /* species */
+  PetscInt  closed_r[NESS_MAX_SPECIES];   /* reduced row slot replaced */
+  PetscInt  closed_v[NESS_MAX_SPECIES];   /* local vertex on rank 0, -1 on other ranks */
+  PetscInt  closed_row[NESS_MAX_SPECIES]; /* global row replaced (on every rank) */
+  PetscReal cstd;                         /* standard concentration of mu = mu0 + RT ln(c/cstd), mol/m^3 */
+  PetscReal time_shift;                   /* storage-term shift while pseudo-time stepping (0 for the steady residual) */
 };
 
 /* full scaled state of one vertex from its reduced dofs */
@@ -341,6 +348,12 @@ PETSC_INTERN PetscErrorCode    NessFullState(Ness, const PetscScalar[], PetscInt
 PETSC_INTERN PetscErrorCode    NessUpdateControlPotentials(Ness, Vec);
 PETSC_INTERN PetscErrorCode    NessControlJacobian(Ness, Vec, Mat);
 PETSC_INTERN PetscErrorCode    NessAdvectionSetUp(Ness);
+PETSC_INTERN PetscErrorCode    NessClosedSetFromOptions(Ness, PetscOptionItems *);
+PETSC_INTERN PetscErrorCode    NessClosedSetUp(Ness);
+PETSC_INTERN PetscErrorCode    NessClosedResidual(Ness, Vec, Vec);
+PETSC_INTERN PetscErrorCode    NessClosedJacobianRows(Ness, Mat);
+PETSC_INTERN PetscErrorCode    NessCreateLowRankOperator(Ness, Mat, Mat *);
+PETSC_INTERN PetscErrorCode    NessLowRankJacobian(Ness, Vec, Mat, Mat);
 PETSC_INTERN PetscErrorCode    NessVelocityAt(Ness, const PetscReal[], PetscReal[]);
 PETSC_INTERN PetscErrorCode    NessModelSetUp(Ness);
 PETSC_INTERN PetscErrorCode    NessJacobianLocal(Ness, Vec, PetscReal, Mat);
