@@ -36,6 +36,7 @@ PETSC_EXTERN PetscErrorCode NessGetSolution(Ness, Vec *);
 PETSC_EXTERN PetscErrorCode NessGetConverged(Ness, PetscBool *);
 PETSC_EXTERN PetscErrorCode NessGetIterations(Ness, PetscInt *, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode NessGetContinuation(Ness, PetscInt *, PetscReal *);
+PETSC_EXTERN PetscErrorCode NessGetContinuationPath(Ness, const char **);
 PETSC_EXTERN PetscErrorCode NessViewResidual(Ness, PetscViewer);
 PETSC_EXTERN PetscErrorCode NessGetInterrupted(Ness, PetscBool *);
 

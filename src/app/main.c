@@ -42,10 +42,12 @@ static PetscErrorCode Report(Ness ness)
     else PetscCall(PetscPrintf(comm, "ness: %s (%s), residual norm %.3e\n", conv ? "converged to a steady state" : "DID NOT CONVERGE", SNESConvergedReasons[reason], (double)fnorm));
   }
   {
-    PetscInt  stages;
-    PetscReal reached;
+    PetscInt    stages;
+    PetscReal   reached;
+    const char *path;
     PetscCall(NessGetContinuation(ness, &stages, &reached));
-    if (stages) PetscCall(PetscPrintf(comm, "  the direct solve failed; continuation in the electrode potentials from their equilibrium values: %d stages, %.0f%% of the way\n", (int)stages, (double)(100 * reached)));
+    PetscCall(NessGetContinuationPath(ness, &path));
+    if (stages) PetscCall(PetscPrintf(comm, "  the direct solve failed; continuation (parameter and fraction of the way reached): %s; %d stages in all\n", path, (int)stages));
   }
   PetscCall(NessGetNumElectrodes(ness, &ne));
   for (PetscInt e = 0; e < ne; e++) {
@@ -117,7 +119,8 @@ static PetscErrorCode Run(PetscBool *conv)
   }
   if (!*conv) PetscCall(NessViewResidual(ness, NULL));
   if (!*conv)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: the steady state was not reached; summary.json records converged: false and no solution file was written.\n  Continuation in the electrode potentials is on unless -ness_continuation 0. Try more "
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ness: the steady state was not reached; summary.json records converged: false and no solution file was written.\n  Continuation (in the electrode potentials, the reaction rates, then the Debye length) is "
+                                            "on unless -ness_continuation 0. Try more "
                                             "pseudo-time steps (-ness_pseudo_max_steps), a smaller first step "
                                             "(-ness_pseudo_dt), or watch -pseudo_ts_monitor -snes_monitor.\n"));
   if (sweep) PetscCall(NessSweepGetCurve(ness, NULL, NULL, NULL, &complete));

@@ -58,6 +58,10 @@ PetscErrorCode NessCreate(MPI_Comm comm, Ness *ness)
   n->pseudo_max_steps                     = 400;
   n->cstd                                 = 1000.0;
   n->continuation                         = PETSC_TRUE;
+  n->ncont_paths                          = 3;
+  n->cont_paths[0]                        = 0;
+  n->cont_paths[1]                        = 1;
+  n->cont_paths[2]                        = 2;
   n->tr_growth                            = 1.25;
   n->tr_max_steps                         = 400;
   PetscCall(PetscStrncpy(n->outdir, "out", sizeof(n->outdir)));
@@ -141,7 +145,29 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   PetscCheck(ness->ckpt_interval >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_checkpoint_interval must be >= 0, got %" PetscInt_FMT, ness->ckpt_interval);
   PetscCall(PetscOptionsString("-ness_restart", "Start from this checkpoint (written by -ness_checkpoint_interval or on SIGTERM; any number of ranks)", "NessSolve", ness->restart, ness->restart, sizeof(ness->restart), NULL));
   PetscCall(PetscOptionsBool("-ness_catch_sigterm", "SIGTERM/SIGINT stop the pseudo-time march with a final checkpoint (the ness program turns this on)", "NessSolve", ness->catch_sigterm, &ness->catch_sigterm, NULL));
-  PetscCall(PetscOptionsBool("-ness_continuation", "When the first solve fails, start from the electrodes' equilibrium potentials and move to the targets in warm-started stages", "NessSolve", ness->continuation, &ness->continuation, NULL));
+  PetscCall(PetscOptionsBool("-ness_continuation", "When the first solve fails, continue in warm-started stages: from the electrodes' equilibrium potentials to the targets, else from slow to full reaction rates, else (pnp) from a thick to the true Debye length", "NessSolve",
+                             ness->continuation, &ness->continuation, NULL));
+  {
+    static const char *const paths[]   = {"potential", "rate", "debye"};
+    char                     list[256] = "", names[3][NESS_NAME_LEN];
+    PetscInt                 n;
+    PetscBool                set;
+    PetscCall(PetscOptionsString("-ness_continuation_paths", "Continuation paths to try, in order, when the first solve fails: potential, rate, debye", "NessSolve", list, list, sizeof(list), &set));
+    if (set) {
+      PetscCall(NessSplitList(comm, list, 3, names, &n, "-ness_continuation_paths"));
+      for (PetscInt k = 0; k < n; k++) {
+        PetscInt idx = -1;
+        for (PetscInt j = 0; j < 3; j++) {
+          PetscBool same;
+          PetscCall(PetscStrcmp(names[k], paths[j], &same));
+          if (same) idx = j;
+        }
+        PetscCheck(idx >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_continuation_paths: unknown path '%s'; choose from potential, rate, debye", names[k]);
+        ness->cont_paths[k] = idx;
+      }
+      ness->ncont_paths = n;
+    }
+  }
   PetscCall(NessOptionsInt("-ness_pseudo_max_steps", "Maximum pseudo-time steps", "NessSolve", ness->pseudo_max_steps, &ness->pseudo_max_steps, NULL));
   PetscCall(NessOptionsReal("-ness_standard_concentration", "Standard concentration c_std of mu = mu0 + RT ln(c/c_std) (mol/m^3)", "NessSetFromOptions", ness->cstd, &ness->cstd, NULL));
   PetscCheck(ness->cstd > 0, comm, PETSC_ERR_USER_INPUT, "-ness_standard_concentration must be positive, got %g", (double)ness->cstd);
@@ -475,9 +501,9 @@ PetscErrorCode NessGetIterations(Ness ness, PetscInt *pseudo, PetscInt *newton, 
 }
 
 /*@
-  NessGetContinuation - whether the last NessSolve() needed continuation in the electrode potentials: the number
-  of stages (0 when the direct solve succeeded) and the fraction of the way to the target potentials reached
-  (1 when it succeeded) (not collective)
+  NessGetContinuation - whether the last NessSolve() needed continuation: the number of stages of all the paths
+  tried (0 when the direct solve succeeded) and the fraction of the way the last path reached (1 when it
+  succeeded) (not collective); NessGetContinuationPath() names the paths
 @*/
 PetscErrorCode NessGetContinuation(Ness ness, PetscInt *stages, PetscReal *reached)
 {
@@ -485,6 +511,20 @@ PetscErrorCode NessGetContinuation(Ness ness, PetscInt *stages, PetscReal *reach
   PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
   if (stages) *stages = ness->cont_stages;
   if (reached) *reached = ness->cont_reached;
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessGetContinuationPath - the continuation paths the last NessSolve() tried after its direct solve failed, each
+  with the fraction of the way it reached, e.g. "potential 35%, rate 100%" (empty when no continuation was needed;
+  the string belongs to ness) (not collective)
+@*/
+PetscErrorCode NessGetContinuationPath(Ness ness, const char **path)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  PetscValidPointer(path, 2);
+  *path = ness->cont_path;
   PetscFunctionReturn(0);
 }
 

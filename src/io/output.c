@@ -469,7 +469,7 @@ PetscErrorCode NessWriteSummary(Ness ness, const char path[])
       fprintf(fp, "  \"iterations\": {\"pseudo_steps\": %d, \"newton\": %d, \"linear\": %d},\n", (int)ness->it_pseudo, (int)ness->it_newton, (int)ness->it_linear);
       fprintf(fp, "  \"continuation\": {\"used\": %s, \"stages\": %d, \"reached\": ", ness->cont_stages ? "true" : "false", (int)ness->cont_stages);
       JsonReal(fp, ness->cont_stages ? ness->cont_reached : 1.0);
-      fprintf(fp, "},\n");
+      fprintf(fp, ", \"parameter\": \"%s\", \"path\": \"%s\"},\n", ness->cont_kind, ness->cont_path);
       fprintf(fp, "  \"residual_norm\": ");
       JsonReal(fp, ness->fnorm);
       fprintf(fp, ",\n  \"residual_norms_by_field\": {");

@@ -23,6 +23,22 @@ PetscErrorCode NessFormFunction(SNES snes, Vec X, Vec F, void *ctx)
   PetscFunctionReturn(0);
 }
 
+/* A state far from the solution can overflow the exponentials of the kinetics or of the Scharfetter-Gummel flux:
+   a Jacobian with Inf/NaN entries is reported to the SNES as a domain error (the Newton solve fails cleanly and
+   the pseudo-time step or continuation stage is retried), never handed to the factorization */
+static PetscErrorCode CheckJacobianFinite(Ness ness, SNES snes, Mat P)
+{
+  PetscReal nrm;
+
+  PetscFunctionBegin;
+  PetscCall(MatNorm(P, NORM_FROBENIUS, &nrm));
+  if (PetscIsInfOrNanReal(nrm)) {
+    PetscCall(PetscInfo(ness, "Jacobian with Inf/NaN entries: domain error\n"));
+    PetscCall(SNESSetJacobianDomainError(snes));
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
 {
   Ness ness = (Ness)ctx;
@@ -35,6 +51,7 @@ static PetscErrorCode FormJacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
   PetscCall(NessJacobianLocal(ness, Xl, 0.0, P));
   PetscCall(NessLowRankJacobian(ness, Xl, J, P));
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
+  PetscCall(CheckJacobianFinite(ness, snes, P));
   PetscFunctionReturn(0);
 }
 
@@ -75,6 +92,11 @@ PetscErrorCode NessFormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal 
   PetscCall(NessJacobianLocal(ness, Xl, shift, P));
   PetscCall(NessLowRankJacobian(ness, Xl, J, P));
   PetscCall(DMRestoreLocalVector(ness->dm, &Xl));
+  {
+    SNES snes;
+    PetscCall(TSGetSNES(ts, &snes));
+    PetscCall(CheckJacobianFinite(ness, snes, P));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -318,6 +340,24 @@ PetscErrorCode NessSolverSetUp(Ness ness)
   PetscFunctionReturn(0);
 }
 
+/* After a failed Newton solve the factorization of its preconditioner may be left in a failed state (PETSc 3.18's
+   MUMPS interface then skips the next numeric factorization, "called after analysis phase fails", and MatSolve
+   stops with INFOG(1) = -3): reset the PC, so the next solve (continuation stage, retry) factors afresh. */
+static PetscErrorCode ResetIfFailed(SNES snes)
+{
+  SNESConvergedReason r;
+  KSP                 ksp;
+  PC                  pc;
+
+  PetscFunctionBegin;
+  PetscCall(SNESGetConvergedReason(snes, &r));
+  if (r > 0) PetscFunctionReturn(0);
+  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCReset(pc));
+  PetscFunctionReturn(0);
+}
+
 /* warm-started Newton, or pseudo-transient continuation then Newton; sets ness->reason */
 static PetscErrorCode SolveCore(Ness ness)
 {
@@ -340,6 +380,7 @@ static PetscErrorCode SolveCore(Ness ness)
     ness->it_linear += lit;
     if (r > 0) ness->solved = PETSC_TRUE;
     else PetscCall(VecCopy(save, ness->U));
+    PetscCall(ResetIfFailed(ness->snes));
     PetscCall(VecDestroy(&save));
   }
   if (ness->use_pseudo && !ness->solved) {
@@ -348,6 +389,11 @@ static PetscErrorCode SolveCore(Ness ness)
     PetscCall(TSSetTimeStep(ness->ts, ness->tsdt0));
     PetscCall(TSSolve(ness->ts, ness->U));
     PetscCall(TSGetConvergedReason(ness->ts, &ness->tsreason));
+    {
+      SNES tsnes;
+      PetscCall(TSGetSNES(ness->ts, &tsnes));
+      PetscCall(ResetIfFailed(tsnes));
+    }
     if (ness->interrupted) { /* stopped on a signal: the checkpoint holds the state; no Newton finish */
       ness->reason = SNES_CONVERGED_ITERATING;
       PetscFunctionReturn(0);
@@ -369,6 +415,7 @@ static PetscErrorCode SolveCore(Ness ness)
   ness->it_newton += it;
   ness->it_linear += lit;
   PetscCall(SNESGetFunctionNorm(ness->snes, &ness->fnorm));
+  PetscCall(ResetIfFailed(ness->snes));
   PetscFunctionReturn(0);
 }
 
@@ -406,6 +453,7 @@ static PetscErrorCode SolveWithControl(Ness ness)
     PetscCall(SNESGetConvergedReason(ness->snes, &ness->reason));
     PetscCall(SNESGetIterationNumber(ness->snes, &it));
     PetscCall(SNESGetLinearSolveIterations(ness->snes, &lit));
+    PetscCall(ResetIfFailed(ness->snes));
     ness->it_newton += it;
     ness->it_linear += lit;
     stages++;
@@ -424,41 +472,121 @@ static PetscErrorCode SolveWithControl(Ness ness)
   PetscFunctionReturn(0);
 }
 
-/* Continuation in the electrode potentials, when the direct solve failed: start at each potentiostatic electrode's
-   equilibrium with the bulk (the Nernst potential of its first reaction at the bulk composition; E_pzc for a
-   blocking electrode), where the state is close to the initial guess, then move all potentials together toward
-   their targets in warm-started stages (grow the step 1.5x on success, halve it on failure). */
-static PetscErrorCode SolveContinuation(Ness ness)
+/* Continuation when the direct solve failed: a homotopy in one parameter s in [0, 1], s = 1 being the problem
+   asked for, marched in warm-started stages (the step grows 1.5x on success and halves on failure). Three paths,
+   tried in this order until one reaches s = 1 (each from the bulk initial state):
+     potential: every potentiostatic electrode moves from its equilibrium with the bulk (the Nernst potential of
+                its first reaction at the bulk composition; E_pzc for a blocking electrode) to its target, so the
+                first stage is close to the initial guess;
+     rate:      every electrode exchange current density and both rate constants of every bulk reaction (so their
+                equilibrium constants stay) are scaled by 10^(-K (1 - s)); K is chosen so that the fastest reaction
+                starts at 1e-3 A/m^2 or less at its full overpotential: the cell starts nearly blocked, and the
+                exponentially stiff kinetics comes in gradually;
+     debye:     (pnp) the permittivity is scaled by 10^(K (1 - s)), so the Debye length starts at L/100 (K from the
+                ionic strength) and shrinks to its value: thin, stiff double layers come in gradually. */
+typedef enum {
+  CONT_POTENTIAL,
+  CONT_RATE,
+  CONT_DEBYE
+} ContKind;
+static const char *const ContNames[] = {"potential", "rate", "debye"};
+
+typedef struct {
+  PetscReal Et[NESS_MAX_ELECTRODES], E0[NESS_MAX_ELECTRODES];
+  PetscReal i0[NESS_MAX_REACTIONS], kf[NESS_MAX_REACTIONS], kb[NESS_MAX_REACTIONS];
+  PetscReal epsr, K;
+} Homotopy;
+
+/* the electrode's equilibrium potential with the bulk composition */
+static PetscReal BulkEquilibrium(Ness ness, const NessElectrode *el)
 {
-  PetscReal Et[NESS_MAX_ELECTRODES], E0[NESS_MAX_ELECTRODES], s = 0.0, ds = 0.25;
+  const NessReaction *rx;
+  PetscReal           lnq = 0.0;
+  if (el->nreact == 0) return el->Epzc;
+  rx = &ness->rx[el->react[0]];
+  for (PetscInt i = 0; i < ness->ns; i++)
+    if (rx->nu[i] != 0.0) lnq += rx->nu[i] * PetscLogReal(ness->sp[i].cbulk / ness->sp[i].cref);
+  return rx->Eeq + lnq / (rx->n * ness->f);
+}
+
+static void HomotopyInit(Ness ness, ContKind kind, Homotopy *h)
+{
+  for (PetscInt e = 0; e < ness->ne; e++) {
+    h->Et[e] = ness->el[e].Es;
+    h->E0[e] = ness->el[e].couple >= 0 ? ness->el[e].Es : BulkEquilibrium(ness, &ness->el[e]);
+  }
+  for (PetscInt r = 0; r < ness->nr; r++) h->i0[r] = ness->rx[r].i0;
+  for (PetscInt r = 0; r < ness->nbr; r++) {
+    h->kf[r] = ness->br[r].kf;
+    h->kb[r] = ness->br[r].kb;
+  }
+  h->epsr = ness->epsr;
+  h->K    = 0.0;
+  if (kind == CONT_RATE) {
+    /* decades that bring the largest current density at the full overpotential down to 1e-3 A/m^2 */
+    PetscReal dec = 2.0;
+    for (PetscInt e = 0; e < ness->ne; e++) {
+      const NessElectrode *el  = &ness->el[e];
+      const PetscReal      eta = PetscAbsReal(h->Et[e] - h->E0[e]);
+      for (PetscInt k = 0; k < el->nreact; k++) {
+        const NessReaction *rx = &ness->rx[el->react[k]];
+        const PetscReal     a  = PetscMax(rx->alpha_a, rx->alpha_c);
+        dec                    = PetscMax(dec, PetscLog10Real(PetscMax(rx->i0, 1e-300) / 1e-3) + a * rx->n * ness->f * eta / PetscLogReal(10.0));
+      }
+    }
+    h->K = PetscMin(dec, 60.0);
+  } else if (kind == CONT_DEBYE) {
+    PetscReal ionic = 0.0, lD;
+    for (PetscInt i = 0; i < ness->ns; i++) ionic += PetscSqr(ness->sp[i].z) * ness->sp[i].cbulk;
+    lD   = PetscSqrtReal(ness->epsr * NESS_EPS0 / (NESS_FARADAY * ness->f * PetscMax(ionic, 1e-300)));
+    h->K = PetscMax(0.0, 2.0 * PetscLog10Real(0.01 * ness->L / lD));
+  }
+}
+
+static void HomotopySet(Ness ness, ContKind kind, const Homotopy *h, PetscReal s)
+{
+  const PetscReal sc = PetscPowReal(10.0, -h->K * (1.0 - s));
+  switch (kind) {
+  case CONT_POTENTIAL:
+    for (PetscInt e = 0; e < ness->ne; e++)
+      if (ness->el[e].couple < 0) ness->el[e].Es = h->E0[e] + s * (h->Et[e] - h->E0[e]);
+    break;
+  case CONT_RATE:
+    for (PetscInt r = 0; r < ness->nr; r++) ness->rx[r].i0 = s >= 1.0 ? h->i0[r] : h->i0[r] * sc;
+    for (PetscInt r = 0; r < ness->nbr; r++) {
+      ness->br[r].kf = s >= 1.0 ? h->kf[r] : h->kf[r] * sc;
+      ness->br[r].kb = s >= 1.0 ? h->kb[r] : h->kb[r] * sc;
+    }
+    break;
+  case CONT_DEBYE:
+    ness->epsr = s >= 1.0 ? h->epsr : h->epsr / sc;
+    break;
+  }
+  ness->Lambda = ness->L * ness->L * NESS_FARADAY * ness->f * ness->c0 / (ness->epsr * NESS_EPS0);
+}
+
+static PetscErrorCode SolveHomotopy(Ness ness, ContKind kind, PetscInt *nstages, PetscReal *reached)
+{
+  Homotopy  h;
+  PetscReal s = 0.0, ds = 0.25;
   Vec       save;
   PetscInt  stages = 0;
+  PetscBool ok;
 
   PetscFunctionBegin;
-  for (PetscInt e = 0; e < ness->ne; e++) {
-    NessElectrode *el = &ness->el[e];
-    Et[e]             = el->Es;
-    E0[e]             = el->Es;
-    if (el->couple >= 0) continue;
-    if (el->nreact > 0) {
-      const NessReaction *rx  = &ness->rx[el->react[0]];
-      PetscReal           lnq = 0.0;
-      for (PetscInt i = 0; i < ness->ns; i++)
-        if (rx->nu[i] != 0.0) lnq += rx->nu[i] * PetscLogReal(ness->sp[i].cbulk / ness->sp[i].cref);
-      E0[e] = rx->Eeq + lnq / (rx->n * ness->f);
-    } else E0[e] = el->Epzc;
-    el->Es = E0[e];
-  }
+  HomotopyInit(ness, kind, &h);
+  PetscCall(PetscInfo(ness, "Continuation in %s (K = %g)\n", ContNames[kind], (double)h.K));
+  HomotopySet(ness, kind, &h, 0.0);
   ness->have_state = PETSC_FALSE;
   ness->solved     = PETSC_FALSE;
   PetscCall(SolveCore(ness));
   stages++;
+  ok = ness->reason > 0 ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(VecDuplicate(ness->U, &save));
-  while (ness->reason > 0 && s < 1.0) {
+  while (ok && s < 1.0 && !ness->interrupted) {
     const PetscReal sn = PetscMin(1.0, s + ds);
     PetscCall(VecCopy(ness->U, save));
-    for (PetscInt e = 0; e < ness->ne; e++)
-      if (ness->el[e].couple < 0) ness->el[e].Es = E0[e] + sn * (Et[e] - E0[e]);
+    HomotopySet(ness, kind, &h, sn);
     ness->have_state = PETSC_TRUE;
     ness->solved     = PETSC_FALSE;
     PetscCall(SolveCore(ness));
@@ -469,15 +597,43 @@ static PetscErrorCode SolveContinuation(Ness ness)
     } else {
       PetscCall(VecCopy(save, ness->U));
       ds *= 0.5;
-      if (ds < 1e-3 || stages > 80) break;
-      ness->reason = SNES_CONVERGED_ITERATING; /* keep going with a smaller step */
+      if (ds < 1e-3 || stages > 80) break; /* else keep going with a smaller step */
     }
   }
-  if (s < 1.0) ness->reason = ness->reason > 0 ? SNES_DIVERGED_MAX_IT : ness->reason;
-  for (PetscInt e = 0; e < ness->ne; e++) ness->el[e].Es = Et[e];
-  ness->cont_stages  = stages;
-  ness->cont_reached = s;
+  if (s < 1.0 && ness->reason > 0) ness->reason = SNES_DIVERGED_MAX_IT;
+  HomotopySet(ness, kind, &h, 1.0); /* the problem asked for, whatever was reached */
+  PetscCall(PetscInfo(ness, "Continuation in %s: %" PetscInt_FMT " stages, reached s = %g\n", ContNames[kind], stages, (double)s));
+  *nstages = stages;
+  *reached = s;
   PetscCall(VecDestroy(&save));
+  PetscFunctionReturn(0);
+}
+
+/* the continuation paths in turn until one reaches the problem asked for; records the path */
+static PetscErrorCode SolveContinuation(Ness ness)
+{
+  char path[sizeof(ness->cont_path)];
+
+  PetscFunctionBegin;
+  path[0]            = 0;
+  ness->cont_stages  = 0;
+  ness->cont_reached = 0.0;
+  for (PetscInt k = 0; k < ness->ncont_paths; k++) {
+    const ContKind kind = (ContKind)ness->cont_paths[k];
+    PetscInt       st   = 0;
+    PetscReal      re   = 0.0;
+    char           item[64];
+    if (kind == CONT_DEBYE && ness->model != NESS_MODEL_PNP) continue;
+    if (kind == CONT_POTENTIAL && ness->ne == 0) continue;
+    PetscCall(SolveHomotopy(ness, kind, &st, &re));
+    ness->cont_stages += st;
+    ness->cont_reached = re;
+    PetscCall(PetscSNPrintf(item, sizeof(item), "%s%s %.0f%%", path[0] ? ", " : "", ContNames[kind], (double)(100 * re)));
+    PetscCall(PetscStrlcat(path, item, sizeof(path)));
+    PetscCall(PetscStrncpy(ness->cont_kind, ContNames[kind], sizeof(ness->cont_kind)));
+    if (ness->reason > 0 || ness->interrupted) break;
+  }
+  PetscCall(PetscStrncpy(ness->cont_path, path, sizeof(ness->cont_path)));
   PetscFunctionReturn(0);
 }
 
@@ -539,6 +695,8 @@ PetscErrorCode NessSolve(Ness ness)
   ness->it_pseudo = ness->it_newton = ness->it_linear = 0;
   ness->cont_stages                                   = 0;
   ness->cont_reached                                  = 0.0;
+  ness->cont_path[0]                                  = 0;
+  ness->cont_kind[0]                                  = 0;
   ness->interrupted                                   = PETSC_FALSE;
   PetscCall(NessCatchSignals(ness));
   if (ness->restart[0] && !ness->have_state) {
@@ -549,8 +707,8 @@ PetscErrorCode NessSolve(Ness ness)
     const PetscBool first = ness->have_state ? PETSC_FALSE : PETSC_TRUE;
     if (ness->ncouple && first) PetscCall(SolveWithControl(ness));
     else PetscCall(SolveCore(ness));
-    if (ness->reason <= 0 && first && !ness->interrupted && ness->continuation && ness->ncouple == 0 && ness->ne > 0) {
-      PetscCall(PetscInfo(ness, "Direct solve failed (%s); continuation in the electrode potentials\n", SNESConvergedReasons[ness->reason]));
+    if (ness->reason <= 0 && first && !ness->interrupted && ness->continuation && ness->ncouple == 0) {
+      PetscCall(PetscInfo(ness, "Direct solve failed (%s); continuation\n", SNESConvergedReasons[ness->reason]));
       PetscCall(SolveContinuation(ness));
     }
   }

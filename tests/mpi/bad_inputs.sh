@@ -239,6 +239,8 @@ bad_case closed_species_reacting "electrode reaction 'cu' exchanges species 'Cu'
   -options_file "$SOURCE_DIR/tests/data/en_closed.yaml" -ness_closed_species SO4,Cu
 bad_case closed_species_open_cell "bulk boundary 'right' exchanges species 'SO4'" --standalone \
   -options_file "$SOURCE_DIR/tests/data/en_binary.yaml" -ness_closed_species SO4
+bad_case continuation_path_unknown "-ness_continuation_paths: unknown path 'voltage'" \
+  -ness_continuation_paths potential,voltage
 # A scenario file with a YAML syntax error is named in a one-line error.
 bad_case malformed_yaml "malformed.yaml" \
   -options_file "$BAD/malformed.yaml"

@@ -3,6 +3,9 @@
 #   - the default scenario driven far from equilibrium (E = +0.3 V, eta ~ 0.74 V) fails as a direct solve and
 #     converges by continuation in the electrode potential; the summary records the path and the power balance
 #     still holds;
+#   - 1 V above and below the equilibrium potential, and 1 V above with i0 = 1e4 A/m^2, converge; each
+#     continuation path (potential, rate, debye) forced alone reaches the same steady state, and a failing path
+#     hands over to the next;
 #   - a PNP cell with lambda_D/L ~ 1e-6 on a graded mesh converges and its power balance holds;
 #   - with -ness_continuation 0 the same run exits 3, says DID NOT CONVERGE with the reason, and writes no
 #     solution file;
@@ -30,7 +33,7 @@ d = json.load(open(sys.argv[1]))
 c = d["continuation"]
 ok = d["converged"] and c["used"] and c["reached"] == 1 and d["power_balance_W"]["relative_error"] < 1e-8
 print("converged=%s continuation %s, current %.4e A, power balance relative error %.1e" % (d["converged"], c, d["electrodes"][0]["current_A"], d["power_balance_W"]["relative_error"]))
-sys.exit(0 if ok else 1)' "$out/summary.json") && grep -q "continuation in the electrode potentials" "$WORK/strong.log"; then
+sys.exit(0 if ok else 1)' "$out/summary.json") && grep -q "continuation (parameter and fraction of the way reached): potential 100%" "$WORK/strong.log"; then
   pass "strong drive by continuation: $msg"
 else
   fail "strong drive by continuation" "${msg:-}"
@@ -64,6 +67,58 @@ sys.exit(0 if d["converged"] and pb["relative_error"] < 1e-8 else 1)' "$out/summ
 else
   fail "thin double layer lambda_D/L = 1e-6" "${msg:-}"
   indent "$WORK/thin.log"
+fi
+
+# Strong drive and fast kinetics: the default scenario (iron anode; equilibrium with the bulk at E0 = -0.558 V)
+# driven to E0 + 1 V and E0 - 1 V (diffusion-limited Fe2+ deposition), and to E0 + 1 V with i0 = 1e4 A/m^2 (six
+# decades faster); then each continuation path forced on its own must reach the same steady state, and a path that
+# fails hands over to the next one (the summary records the path).
+summ() { # summary.json -> "converged current balance path"
+  $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+pb = d.get("power_balance_W", {}).get("relative_error", float("nan"))
+print(d["converged"], repr(d["electrodes"][0]["current_A"]), pb, d["continuation"]["path"] or "direct")' "$1"
+}
+drive() { # name, extra options
+  local name=$1
+  shift
+  "$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$src/scenarios/default.yaml" -ness_mesh_faces 24,20 "$@" \
+    -ness_output_dir "$WORK/$name" >"$WORK/$name.log" 2>&1
+  if [ -s "$WORK/$name/summary.json" ]; then summ "$WORK/$name/summary.json"; else echo "False nan nan none"; fi
+}
+for spec in "plus1V:-ness_electrode_anode_potential 0.442" "minus1V:-ness_electrode_anode_potential -1.558" \
+  "fast_plus1V:-ness_electrode_anode_potential 0.442 -ness_reaction_fe_dissolution_i0 1e4"; do
+  name=${spec%%:*}
+  # shellcheck disable=SC2086 # options
+  read -r conv cur bal path <<<"$(drive "$name" ${spec#*:})"
+  if [ "$conv" = True ] && awk -v b="$bal" 'BEGIN { exit !(b < 1e-8) }'; then
+    pass "$name (${spec#*:}): converged via $path, current $cur A, power balance relative error $bal"
+  else
+    fail "$name (${spec#*:})" "converged=$conv path=$path balance=$bal"
+    indent "$WORK/$name.log"
+  fi
+done
+# each path on its own, and a failing path handing over (fast kinetics at E0 + 1 V; debye cannot do it alone)
+read -r _ ref _ _ <<<"$(summ "$WORK/fast_plus1V/summary.json" 2>/dev/null || echo x nan x x)"
+for p in potential rate "debye,rate"; do
+  read -r conv cur bal path <<<"$(drive "path_$p" -ness_electrode_anode_potential 0.442 -ness_reaction_fe_dissolution_i0 1e4 -ness_continuation_paths "$p")"
+  if [ "$conv" = True ] && awk -v a="$cur" -v b="$ref" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-8 * (b < 0 ? -b : b)) }' &&
+    grep -q "continuation (parameter and fraction of the way reached): ${path}" "$WORK/path_$p.log"; then
+    pass "continuation path '$p': $path, current $cur A (automatic path: $ref A), power balance $bal"
+  else
+    fail "continuation path '$p'" "converged=$conv path=$path current $cur vs $ref"
+    indent "$WORK/path_$p.log"
+  fi
+done
+# the debye path on its own where it works (E = +0.3 V): the same steady state as the automatic potential path
+read -r _ refd _ _ <<<"$(summ "$WORK/strong/summary.json" 2>/dev/null || echo x nan x x)"
+read -r conv cur bal path <<<"$(drive path_debye -ness_electrode_anode_potential 0.3 -ness_continuation_paths debye)"
+if [ "$conv" = True ] && [ "$path" = "debye 100%" ] && awk -v a="$cur" -v b="$refd" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-8 * (b < 0 ? -b : b)) }'; then
+  pass "continuation path 'debye' at E = +0.3 V: current $cur A (potential path: $refd A), power balance $bal"
+else
+  fail "continuation path 'debye'" "converged=$conv path=$path current $cur vs $refd"
+  indent "$WORK/path_debye.log"
 fi
 
 for f in "$src"/scenarios/*.yaml "$src"/tests/data/*.yaml; do

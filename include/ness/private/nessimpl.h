@@ -277,8 +277,11 @@ struct _p_Ness {
   char                restart[PETSC_MAX_PATH_LEN];                                                         /* -ness_restart checkpoint file */
   PetscBool           interrupted;                                                                         /* the last NessSolve() stopped on a signal */
   PetscBool           continuation;                                                                        /* on a failed first solve, continue in the electrode potentials */
+  PetscInt            ncont_paths, cont_paths[3];                                                          /* continuation paths in the order tried (ContKind of solve.c) */
   PetscInt            cont_stages;                                                                         /* stages of that continuation (0: not used) */
-  PetscReal           cont_reached;                                                                        /* fraction of the way to the target potentials reached */
+  PetscReal           cont_reached;                                                                        /* fraction of the way reached by the last path tried */
+  char                cont_kind[16];                                                                       /* last continuation path tried: potential, rate or debye */
+  char                cont_path[128];                                                                      /* every path tried with the fraction reached */
   PetscBool           control_frozen; /* unknown metal potentials held fixed (first stage of NessSolve) */ /* the last Newton step was shortened by the positivity safeguard */
   PetscLogDouble      t_setup, t_solve, t_output;
   NessThermo          thermo;
