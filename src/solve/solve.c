@@ -419,6 +419,8 @@ static PetscErrorCode SolveCore(Ness ness)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode SolveContinuation(Ness);
+
 /* Unknown metal potentials, first solve: the potentials are held at their initial values (potentiostatic) for the
    pseudo-transient march, because a Frumkin-corrected electrode under current control is a stiff DAE in
    pseudo-time (the Stern layer moves phi with E at fixed charge). Then the current constraints are switched on
@@ -437,9 +439,19 @@ static PetscErrorCode SolveWithControl(Ness ness)
   }
   ness->control_frozen = PETSC_TRUE;
   PetscCall(SolveCore(ness));
-  ness->control_frozen = PETSC_FALSE;
-  if (ness->reason <= 0) PetscFunctionReturn(0);
+  if (ness->reason <= 0 && ness->continuation && !ness->interrupted) {
+    /* the frozen problem is potentiostatic: the same continuation paths as a potentiostatic run */
+    PetscCall(PetscInfo(ness, "Frozen-potential solve failed (%s); continuation\n", SNESConvergedReasons[ness->reason]));
+    PetscCall(SolveContinuation(ness));
+  }
+  if (ness->reason <= 0) {
+    ness->control_frozen = PETSC_FALSE;
+    PetscFunctionReturn(0);
+  }
+  /* the currents of the frozen state at the frozen potentials (still frozen: with the control on, the results
+     would first re-solve the potentials for the final targets, and the ramp would start with a jump) */
   PetscCall(NessComputeElectrodeResults(ness, ness->U));
+  ness->control_frozen = PETSC_FALSE;
   for (PetscInt c = 0; c < ness->ncouple; c++) {
     I0[c] = 0.0;
     for (PetscInt j = 0; j < ness->couple[c].ne; j++) I0[c] += ness->el[ness->couple[c].el[j]].current;
@@ -513,7 +525,7 @@ static void HomotopyInit(Ness ness, ContKind kind, Homotopy *h)
 {
   for (PetscInt e = 0; e < ness->ne; e++) {
     h->Et[e] = ness->el[e].Es;
-    h->E0[e] = ness->el[e].couple >= 0 ? ness->el[e].Es : BulkEquilibrium(ness, &ness->el[e]);
+    h->E0[e] = ness->el[e].couple >= 0 && !ness->control_frozen ? ness->el[e].Es : BulkEquilibrium(ness, &ness->el[e]);
   }
   for (PetscInt r = 0; r < ness->nr; r++) h->i0[r] = ness->rx[r].i0;
   for (PetscInt r = 0; r < ness->nbr; r++) {
@@ -549,7 +561,7 @@ static void HomotopySet(Ness ness, ContKind kind, const Homotopy *h, PetscReal s
   switch (kind) {
   case CONT_POTENTIAL:
     for (PetscInt e = 0; e < ness->ne; e++)
-      if (ness->el[e].couple < 0) ness->el[e].Es = h->E0[e] + s * (h->Et[e] - h->E0[e]);
+      if (ness->el[e].couple < 0 || ness->control_frozen) ness->el[e].Es = h->E0[e] + s * (h->Et[e] - h->E0[e]);
     break;
   case CONT_RATE:
     for (PetscInt r = 0; r < ness->nr; r++) ness->rx[r].i0 = s >= 1.0 ? h->i0[r] : h->i0[r] * sc;

@@ -6,6 +6,7 @@
 #   - 1 V above and below the equilibrium potential, and 1 V above with i0 = 1e4 A/m^2, converge; each
 #     continuation path (potential, rate, debye) forced alone reaches the same steady state, and a failing path
 #     hands over to the next;
+#   - a floating couple reaches the same mixed potential from initial potentials 0.8 V below to 0.7 V above it;
 #   - a PNP cell with lambda_D/L ~ 1e-6 on a graded mesh converges and its power balance holds;
 #   - with -ness_continuation 0 the same run exits 3, says DID NOT CONVERGE with the reason, and writes no
 #     solution file;
@@ -119,6 +120,30 @@ if [ "$conv" = True ] && [ "$path" = "debye 100%" ] && awk -v a="$cur" -v b="$re
 else
   fail "continuation path 'debye'" "converged=$conv path=$path current $cur vs $refd"
   indent "$WORK/path_debye.log"
+fi
+
+# A floating galvanic couple converges from any initial metal potential: the Zn-steel film (electroneutral, 100x4)
+# started 0.8 V below to 0.7 V above its mixed potential reaches the same potential and current
+floats=()
+for E0 in -1.5 -0.9 -0.3 0.0; do
+  "$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$src/scenarios/galvanic_zn_steel_film.yaml" -ness_mesh_faces 100,4 \
+    -ness_electrode_zn_potential $E0 -ness_electrode_steel_potential $E0 -ness_output_dir "$WORK/float$E0" >"$WORK/float$E0.log" 2>&1
+  floats+=("$($PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["converged"], repr(d["electrodes"][0]["potential_V"]), repr(d["electrodes"][0]["current_A"]))' "$WORK/float$E0/summary.json" 2>/dev/null || echo "False nan nan")")
+done
+if msg=$($PY -c '
+import sys
+rows = [l.split() for l in sys.argv[1:]]
+ok = all(r[0] == "True" for r in rows)
+E = [float(r[1]) for r in rows]; I = [float(r[2]) for r in rows]
+dE = max(E) - min(E); dI = (max(I) - min(I)) / abs(I[0])
+print("from E = -1.5, -0.9, -0.3, 0.0 V: mixed potential %.6f V (spread %.1e V), current %.6e A (spread %.1e)" % (E[0], dE, I[0], dI))
+sys.exit(0 if ok and dE < 1e-9 and dI < 1e-8 else 1)' "${floats[@]}"); then
+  pass "floating couple from any start: $msg"
+else
+  fail "floating couple from any start" "${msg:-} ${floats[*]}"
 fi
 
 for f in "$src"/scenarios/*.yaml "$src"/tests/data/*.yaml; do
