@@ -38,7 +38,7 @@ static PetscErrorCode Report(Ness ness)
   {
     PetscBool intr;
     PetscCall(NessGetInterrupted(ness, &intr));
-    if (intr) PetscCall(PetscPrintf(comm, "ness: stopped on a signal during the pseudo-time march\n"));
+    if (intr) PetscCall(PetscPrintf(comm, "ness: stopped on a signal\n"));
     else PetscCall(PetscPrintf(comm, "ness: %s (%s), residual norm %.3e\n", conv ? "converged to a steady state" : "DID NOT CONVERGE", SNESConvergedReasons[reason], (double)fnorm));
   }
   {

@@ -6,17 +6,21 @@
    (a warm-started Newton solve, then pseudo-time from that state if needed).
 
    With -ness_catch_sigterm (set by the ness program), SIGTERM and SIGINT set a flag; at the next pseudo-time step
-   all ranks agree to stop, write a final checkpoint and return from NessSolve() with ness->interrupted set. */
+   all ranks agree to stop, write a final checkpoint and return from NessSolve() with ness->interrupted set.
+
+   A running sweep (src/solve/sweep.c) adds its curve and position to every checkpoint (ness->ckpt_extra), writes
+   one after every -ness_checkpoint_interval converged points and when stopped by a signal (then always the state
+   of the last converged point), and resumes from such a checkpoint. */
 #include <ness/private/nessimpl.h>
 #include <petscviewerhdf5.h>
 #include <signal.h>
 
-static volatile sig_atomic_t NessStopRequested = 0;
+static volatile sig_atomic_t NessStopFlag = 0;
 
 static void NessSignalHandler(int sig)
 {
   (void)sig;
-  NessStopRequested = 1;
+  NessStopFlag = 1;
 }
 
 PetscErrorCode NessCatchSignals(Ness ness)
@@ -82,6 +86,7 @@ PetscErrorCode NessWriteCheckpoint(Ness ness, PetscInt step, PetscReal t, PetscR
     PetscCall(PetscViewerHDF5WriteAttribute(viewer, "/state", "fields", PETSC_REAL, &nfr));
   }
   PetscCall(PetscViewerHDF5WriteAttribute(viewer, "/state", "scenario", PETSC_STRING, ness->scenario));
+  if (ness->ckpt_extra) PetscCall((*ness->ckpt_extra)(ness, viewer));
   PetscCall(PetscViewerDestroy(&viewer));
   PetscCall(NessFileCommit(comm, tmp, fin));
   PetscCall(VecScatterDestroy(&sc));
@@ -155,11 +160,22 @@ PetscErrorCode NessReadCheckpoint(Ness ness, const char path[])
   PetscFunctionReturn(0);
 }
 
+/* whether SIGTERM/SIGINT arrived on any rank (collective): lets loops outside the pseudo-time march (sweeps) stop */
+PetscErrorCode NessStopRequested(Ness ness, PetscBool *stop)
+{
+  int s = NessStopFlag ? 1 : 0, gs;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(&s, &gs, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)ness)));
+  *stop = gs ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
 /* pseudo-time monitor: periodic checkpoints, and the agreed stop after SIGTERM/SIGINT */
 PetscErrorCode NessCheckpointMonitor(TS ts, PetscInt step, PetscReal t, Vec U, void *ctx)
 {
   Ness      ness = (Ness)ctx;
-  int       stop = NessStopRequested ? 1 : 0, gstop;
+  int       stop = NessStopFlag ? 1 : 0, gstop;
   PetscReal dt;
 
   PetscFunctionBegin;

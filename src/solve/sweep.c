@@ -8,6 +8,7 @@
    The sweep state lives in a PetscContainer composed with the Ness object ("NessSweep"), so the Ness struct is not
    touched; everything here is collective on the Ness communicator. */
 #include <ness/private/nessimpl.h>
+#include <petscviewerhdf5.h>
 #include <errno.h>
 #include <sys/stat.h>
 
@@ -29,6 +30,7 @@ typedef struct {
   PetscBool  complete, have_corr;
   PetscReal  Ecorr, Icorr;
   PetscInt   nfail;
+  PetscReal  Elast, hlast; /* last converged potential and the step to try next (checkpoints) */
 } NessSweepCtx;
 
 static PetscErrorCode SweepCtxDestroy(void *p)
@@ -317,6 +319,122 @@ static PetscErrorCode SweepProgress(Ness ness, NessSweepCtx *s, PetscInt retries
   PetscFunctionReturn(0);
 }
 
+/* checkpoints of a running sweep: the curve so far (rows on rank 0), the last converged potential, the next step
+   and the sweep's definition, as attributes of /state and a dataset /sweep_rows (NessWriteCheckpoint calls this) */
+static PetscErrorCode SweepCheckpointExtra(Ness ness, PetscViewer viewer)
+{
+  MPI_Comm      comm = PetscObjectComm((PetscObject)ness);
+  NessSweepCtx *s;
+  Vec           rows;
+  PetscMPIInt   rank;
+  PetscReal     a[8];
+  const char   *names[8] = {"sweep_n", "sweep_ncol", "sweep_E", "sweep_h", "sweep_E0", "sweep_E1", "sweep_nfail", "sweep_nel"};
+
+  PetscFunctionBegin;
+  PetscCall(SweepGetCtx(ness, PETSC_FALSE, &s));
+  if (!s) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  a[0] = (PetscReal)s->n;
+  a[1] = (PetscReal)s->ncol;
+  a[2] = s->Elast;
+  a[3] = s->hlast;
+  a[4] = s->E0;
+  a[5] = s->E1;
+  a[6] = (PetscReal)s->nfail;
+  a[7] = (PetscReal)s->ne;
+  for (int k = 0; k < 8; k++) PetscCall(PetscViewerHDF5WriteAttribute(viewer, "/state", names[k], PETSC_REAL, &a[k]));
+  PetscCall(VecCreateMPI(comm, rank == 0 ? s->n * s->ncol : 0, PETSC_DETERMINE, &rows));
+  if (rank == 0) {
+    PetscScalar *r;
+    PetscCall(VecGetArray(rows, &r));
+    for (PetscInt i = 0; i < s->n * s->ncol; i++) r[i] = s->row[i];
+    PetscCall(VecRestoreArray(rows, &r));
+  }
+  PetscCall(PetscObjectSetName((PetscObject)rows, "sweep_rows"));
+  PetscCall(VecView(rows, viewer));
+  PetscCall(VecDestroy(&rows));
+  PetscFunctionReturn(0);
+}
+
+/* -ness_restart of a sweep checkpoint: the curve so far, the state of its last converged point and where to go on.
+   *resumed is false for a checkpoint without a sweep (a pseudo-time checkpoint: the sweep starts from its state). */
+static PetscErrorCode SweepResume(Ness ness, NessSweepCtx *s, PetscBool *resumed)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)ness);
+  PetscViewer viewer;
+  PetscBool   has;
+  PetscReal   a[8];
+  const char *names[8] = {"sweep_n", "sweep_ncol", "sweep_E", "sweep_h", "sweep_E0", "sweep_E1", "sweep_nfail", "sweep_nel"};
+  PetscInt    n, ncol;
+  Vec         rows;
+  PetscMPIInt rank;
+  PetscReal  *buf;
+
+  PetscFunctionBegin;
+  *resumed = PETSC_FALSE;
+  PetscCall(NessReadCheckpoint(ness, ness->restart)); /* checks the file, the mesh and the unknowns; sets the state */
+  PetscCall(PetscViewerHDF5Open(comm, ness->restart, FILE_MODE_READ, &viewer));
+  PetscCall(PetscViewerHDF5HasAttribute(viewer, "/state", "sweep_n", &has));
+  if (!has) {
+    PetscCall(PetscViewerDestroy(&viewer));
+    PetscFunctionReturn(0);
+  }
+  for (int k = 0; k < 8; k++) PetscCall(PetscViewerHDF5ReadAttribute(viewer, "/state", names[k], PETSC_REAL, NULL, &a[k]));
+  n    = (PetscInt)a[0];
+  ncol = (PetscInt)a[1];
+  PetscCheck(ncol == s->ncol && (PetscInt)a[7] == s->ne && a[4] == s->E0 && a[5] == s->E1 && n >= 1, comm, PETSC_ERR_USER_INPUT, "Checkpoint '%s' (-ness_restart) holds a sweep from %g to %g V of %d electrode(s) with %d columns; this sweep is from %g to %g V of %d with %d: restart with the same -ness_sweep options",
+             ness->restart, (double)a[4], (double)a[5], (int)a[7], (int)ncol, (double)s->E0, (double)s->E1, (int)s->ne, (int)s->ncol);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(VecCreateMPI(comm, rank == 0 ? n * ncol : 0, PETSC_DETERMINE, &rows));
+  PetscCall(PetscObjectSetName((PetscObject)rows, "sweep_rows"));
+  PetscCall(VecLoad(rows, viewer));
+  PetscCall(PetscViewerDestroy(&viewer));
+  PetscCall(PetscMalloc1(n * ncol, &buf));
+  if (rank == 0) {
+    const PetscScalar *r;
+    PetscCall(VecGetArrayRead(rows, &r));
+    for (PetscInt i = 0; i < n * ncol; i++) buf[i] = PetscRealPart(r[i]);
+    PetscCall(VecRestoreArrayRead(rows, &r));
+  }
+  PetscCall(VecDestroy(&rows));
+  PetscCallMPI(MPI_Bcast(buf, (PetscMPIInt)(n * ncol), MPIU_REAL, 0, comm));
+  PetscCall(PetscFree(s->row));
+  PetscCall(PetscFree2(s->Ecv, s->Icv));
+  s->nalloc = PetscMax(64, 2 * n);
+  PetscCall(PetscMalloc1(s->nalloc * ncol, &s->row));
+  PetscCall(PetscMalloc2(s->nalloc, &s->Ecv, s->nalloc, &s->Icv));
+  PetscCall(PetscArraycpy(s->row, buf, n * ncol));
+  for (PetscInt i = 0; i < n; i++) {
+    s->Ecv[i] = buf[i * ncol + 1]; /* columns: point, E_applied, I_total, ... (SweepRecord) */
+    s->Icv[i] = buf[i * ncol + 2];
+  }
+  PetscCall(PetscFree(buf));
+  s->n     = n;
+  s->nfail = (PetscInt)a[6];
+  s->Elast = a[2];
+  s->hlast = a[3];
+  *resumed = PETSC_TRUE;
+  PetscCall(PetscPrintf(comm, "sweep: resuming from %s after %" PetscInt_FMT " points, at E = %+.5f V\n", ness->restart, n, (double)s->Elast));
+  PetscFunctionReturn(0);
+}
+
+/* after a converged point: a checkpoint every -ness_checkpoint_interval points; on SIGTERM/SIGINT (all ranks agree)
+   a checkpoint of the last converged point and *stop */
+static PetscErrorCode SweepCheckpoint(Ness ness, NessSweepCtx *s, Vec last, PetscBool *stop)
+{
+  PetscFunctionBegin;
+  *stop = PETSC_FALSE;
+  if (ness->catch_sigterm) PetscCall(NessStopRequested(ness, stop));
+  if (*stop || ness->interrupted) {
+    PetscCall(VecCopy(last, ness->U)); /* the state of the last converged point, not a half-marched one */
+    PetscCall(NessWriteCheckpoint(ness, s->n, 0.0, 0.0));
+    ness->interrupted = PETSC_TRUE;
+    *stop             = PETSC_TRUE;
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ness), "sweep: stopped by a signal after %" PetscInt_FMT " points (last converged E = %+.5f V); checkpoint written\n", s->n, (double)s->Elast));
+  } else if (ness->ckpt_interval > 0 && s->n % ness->ckpt_interval == 0) PetscCall(NessWriteCheckpoint(ness, s->n, 0.0, 0.0));
+  PetscFunctionReturn(0);
+}
+
 /*@
   NessSweepElectrodes - polarization sweep: steps the metal potential of the given potentiostatic electrodes (all set
   to the same value) from E0 to E1, solving a steady state at each point (collective)
@@ -342,7 +460,7 @@ PetscErrorCode NessSweepElectrodes(Ness ness, PetscInt n, const PetscInt el[], P
   NessSweepCtx *s;
   Vec           save;
   PetscReal     Esave[NESS_MAX_ELECTRODES], E, h, dir, tolE;
-  PetscBool     conv;
+  PetscBool     conv, resumed = PETSC_FALSE, stop = PETSC_FALSE;
   PetscInt      retries = 0;
 
   PetscFunctionBegin;
@@ -372,24 +490,41 @@ PetscErrorCode NessSweepElectrodes(Ness ness, PetscInt n, const PetscInt el[], P
   dir  = E1 >= E0 ? 1.0 : -1.0;
   tolE = 1e-9 * PetscMax(1e-3, PetscAbsReal(E1 - E0));
 
-  /* first point */
-  PetscCall(SweepSetPotential(ness, s, E0));
-  PetscCall(NessSolve(ness));
-  PetscCall(NessGetConverged(ness, &conv));
-  if (!conv) {
-    PetscCall(PetscPrintf(comm, "sweep: the first point E = %+.5f V did not converge; no curve\n", (double)E0));
-    PetscCall(SweepWrite(ness, s, PETSC_TRUE));
-    PetscFunctionReturn(0);
+  ness->ckpt_extra = SweepCheckpointExtra;
+  if (ness->restart[0] && !ness->have_state) PetscCall(SweepResume(ness, s, &resumed));
+  if (resumed) {
+    /* the last converged point again, from its own state (one Newton step), then on along the curve */
+    PetscCall(SweepSetPotential(ness, s, s->Elast));
+    PetscCall(NessSolve(ness));
+    PetscCall(NessGetConverged(ness, &conv));
+    PetscCheck(conv, comm, PETSC_ERR_NOT_CONVERGED, "sweep: the checkpoint's point E = %+.5f V did not converge again", (double)s->Elast);
+    E = s->Elast;
+    h = s->hlast;
+  } else {
+    /* first point */
+    PetscCall(SweepSetPotential(ness, s, E0));
+    PetscCall(NessSolve(ness));
+    PetscCall(NessGetConverged(ness, &conv));
+    if (!conv) {
+      ness->ckpt_extra = NULL;
+      if (ness->interrupted) PetscFunctionReturn(0); /* its pseudo-time checkpoint holds the state */
+      PetscCall(PetscPrintf(comm, "sweep: the first point E = %+.5f V did not converge; no curve\n", (double)E0));
+      PetscCall(SweepWrite(ness, s, PETSC_TRUE));
+      PetscFunctionReturn(0);
+    }
+    PetscCall(SweepRecord(ness, s, E0, 0, 0.0));
+    PetscCall(SweepProgress(ness, s, 0, 0.0));
+    E = E0;
+    h = PetscMin(s->dE, s->hmax);
   }
-  PetscCall(SweepRecord(ness, s, E0, 0, 0.0));
-  PetscCall(SweepProgress(ness, s, 0, 0.0));
   PetscCall(SweepWrite(ness, s, PETSC_FALSE));
   PetscCall(VecDuplicate(ness->U, &save));
   PetscCall(VecCopy(ness->U, save));
   for (PetscInt c = 0; c < ness->ncouple; c++) Esave[c] = ness->couple[c].E;
-  E = E0;
-  h = PetscMin(s->dE, s->hmax);
-  while (dir * (E1 - E) > tolE) {
+  s->Elast = E;
+  s->hlast = h;
+  PetscCall(SweepCheckpoint(ness, s, save, &stop));
+  while (!stop && dir * (E1 - E) > tolE) {
     const PetscReal hs = PetscMin(h, PetscAbsReal(E1 - E));
     PetscReal       En = hs == PetscAbsReal(E1 - E) ? E1 : E + dir * hs;
     {
@@ -406,9 +541,14 @@ PetscErrorCode NessSweepElectrodes(Ness ness, PetscInt n, const PetscInt el[], P
       PetscCall(SweepWrite(ness, s, PETSC_FALSE));
       PetscCall(VecCopy(ness->U, save));
       for (PetscInt c = 0; c < ness->ncouple; c++) Esave[c] = ness->couple[c].E;
-      E       = En;
-      retries = 0;
-      h       = PetscMin(h * s->growth, s->hmax);
+      E        = En;
+      retries  = 0;
+      h        = PetscMin(h * s->growth, s->hmax);
+      s->Elast = E;
+      s->hlast = h;
+      PetscCall(SweepCheckpoint(ness, s, save, &stop));
+    } else if (ness->interrupted) {
+      PetscCall(SweepCheckpoint(ness, s, save, &stop)); /* the point's march stopped on a signal */
     } else {
       s->nfail++;
       retries++;
@@ -419,7 +559,14 @@ PetscErrorCode NessSweepElectrodes(Ness ness, PetscInt n, const PetscInt el[], P
       if (h < s->hmin) break;
     }
   }
-  s->complete = dir * (E1 - E) <= tolE ? PETSC_TRUE : PETSC_FALSE;
+  ness->ckpt_extra = NULL;
+  s->complete      = dir * (E1 - E) <= tolE ? PETSC_TRUE : PETSC_FALSE;
+  if (stop) {
+    /* stopped by a signal: the curve so far (sweep.csv, sweep.json with complete false) and the checkpoint */
+    PetscCall(VecDestroy(&save));
+    PetscCall(SweepWrite(ness, s, PETSC_TRUE));
+    PetscFunctionReturn(0);
+  }
   if (!s->complete) {
     /* leave the object at the last converged point, with its post-processing */
     PetscCall(PetscPrintf(comm, "sweep: stopped at E = %+.5f V (step below -ness_sweep_min_step %.3g V); the curve is incomplete\n", (double)E, (double)s->hmin));

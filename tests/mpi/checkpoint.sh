@@ -7,7 +7,8 @@
 #      solution file;
 #   3. a restart from that checkpoint on 3 ranks must reach the reference steady state (tools/compare_summary.py,
 #      relative tolerance 1e-8) and write its solution;
-#   4. a checkpoint of another mesh is refused with a clear error.
+#   4. a checkpoint of another mesh is refused with a clear error;
+#   5. a polarization sweep stopped by SIGTERM and resumed from its checkpoint on 3 ranks gives the uninterrupted curve.
 # Usage: checkpoint.sh BUILD_DIR SOURCE_DIR
 set -u
 build=$1 src=$2
@@ -65,6 +66,58 @@ if [ $rc -eq 1 ] && grep -q "ness: error: Checkpoint .* restart with the same me
 else
   fail "checkpoint of another mesh" "(exit $rc)"
   indent "$WORK/wrong.log"
+fi
+# 5. sweeps: a polarization sweep with -ness_checkpoint_interval, stopped by SIGTERM part-way, resumed on 3 ranks
+#    from its checkpoint: the whole curve must equal an uninterrupted sweep's (potentials, currents, charges)
+sweep=(-ness_mesh_faces 24,20 -ness_sweep anode -ness_sweep_range -0.56,-0.30 -ness_sweep_step 0.002)
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" "${sweep[@]}" -ness_output_dir "$WORK/swref" >"$WORK/swref.log" 2>&1 ||
+  fail "reference sweep" "(exit $?)"
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" "${sweep[@]}" -ness_checkpoint_interval 5 \
+  -ness_output_dir "$WORK/swint" >"$WORK/swint.log" 2>&1 &
+mpipid=$!
+for _ in $(seq 1 400); do
+  [ -e "$WORK/swint/checkpoint.h5" ] && [ -e "$WORK/swint/sweep.csv" ] && [ "$(wc -l <"$WORK/swint/sweep.csv")" -gt 10 ] && break
+  sleep 0.02
+done
+pkill -TERM -f "^$RUN_NESS .*$WORK/swint\$"
+wait $mpipid
+rc=$?
+npts=$(($(wc -l <"$WORK/swint/sweep.csv" 2>/dev/null || echo 1) - 1))
+if [ $rc -eq 4 ] && grep -q "sweep: stopped by a signal" "$WORK/swint.log" && [ -s "$WORK/swint/checkpoint.h5" ] && [ "$npts" -lt 131 ]; then
+  pass "sweep stopped by SIGTERM after $npts of 131 points: exit 4, checkpoint written"
+else
+  fail "sweep SIGTERM" "(exit $rc, $npts points)"
+  indent "$WORK/swint.log"
+fi
+"$src/tools/mpirun.sh" -n 3 "$RUN_NESS" -options_file "$scen" "${sweep[@]}" -ness_restart "$WORK/swint/checkpoint.h5" \
+  -ness_output_dir "$WORK/swres" >"$WORK/swres.log" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "sweep: resuming from" "$WORK/swres.log" &&
+  cmp=$($PY -c '
+import csv, sys
+def load(p):
+    with open(p) as fh:
+        r = list(csv.reader(fh))
+    return r[0], [[float(x) for x in row] for row in r[1:]]
+h, a = load(sys.argv[1])
+_, b = load(sys.argv[2])
+cols = [i for i, n in enumerate(h) if n.startswith(("potential", "current", "phi", "charge"))]
+worst = max(abs(x[i] - y[i]) / (abs(x[i]) + 1e-300) for x, y in zip(a, b) for i in cols) if len(a) == len(b) else float("inf")
+print("%d points, %d columns; worst relative difference %.1e" % (len(b), len(cols), worst))
+sys.exit(0 if len(a) == len(b) and worst < 1e-8 else 1)' "$WORK/swref/sweep.csv" "$WORK/swres/sweep.csv"); then
+  pass "sweep resumed on 3 ranks equals the uninterrupted sweep: $cmp"
+else
+  fail "sweep resume" "(exit $rc) ${cmp:-}"
+  indent "$WORK/swres.log"
+fi
+"$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$scen" "${sweep[@]}" -ness_sweep_range -0.56,-0.20 \
+  -ness_restart "$WORK/swint/checkpoint.h5" -ness_output_dir "$WORK/swwrong" >"$WORK/swwrong.log" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "ness: error: Checkpoint .* holds a sweep from -0.56 to -0.3 V" "$WORK/swwrong.log"; then
+  pass "a sweep checkpoint of another sweep range is refused: $(grep -m1 'ness: error' "$WORK/swwrong.log" | cut -c1-200)"
+else
+  fail "sweep checkpoint of another range" "(exit $rc)"
+  indent "$WORK/swwrong.log"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

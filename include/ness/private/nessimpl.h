@@ -272,23 +272,24 @@ struct _p_Ness {
   PetscReal           fnorm;
   PetscReal           fieldnorm[NESS_MAX_SPECIES + 1]; /* final residual 2-norm per unknown field */
   PetscBool           damped;
-  PetscBool           catch_sigterm;                                                                       /* SIGTERM/SIGINT stop the march with a checkpoint */
-  PetscInt            ckpt_interval;                                                                       /* checkpoint every N pseudo-time steps (0: never) */
-  char                restart[PETSC_MAX_PATH_LEN];                                                         /* -ness_restart checkpoint file */
-  PetscBool           interrupted;                                                                         /* the last NessSolve() stopped on a signal */
-  PetscBool           continuation;                                                                        /* on a failed first solve, continue in the electrode potentials */
-  PetscInt            ncont_paths, cont_paths[3];                                                          /* continuation paths in the order tried (ContKind of solve.c) */
-  PetscInt            cont_stages;                                                                         /* stages of that continuation (0: not used) */
-  PetscReal           cont_reached;                                                                        /* fraction of the way reached by the last path tried */
-  char                cont_kind[16];                                                                       /* last continuation path tried: potential, rate or debye */
-  char                cont_path[128];                                                                      /* every path tried with the fraction reached */
-  PetscBool           control_frozen; /* unknown metal potentials held fixed (first stage of NessSolve) */ /* the last Newton step was shortened by the positivity safeguard */
-  PetscLogDouble      t_setup, t_solve, t_output;
-  NessThermo          thermo;
-  PetscBool           transient;      /* after the steady solve, switch the drive off and relax (NessRelax) */
-  PetscReal           tr_time, tr_dt; /* physical end time and first step, s (0: defaults from L^2/D) */
-  PetscReal           tr_growth;
-  PetscInt            tr_max_steps;
+  PetscBool           catch_sigterm;                                                                  /* SIGTERM/SIGINT stop the march with a checkpoint */
+  PetscInt            ckpt_interval;                                                                  /* checkpoint every N pseudo-time steps (0: never) */
+  char                restart[PETSC_MAX_PATH_LEN];                                                    /* -ness_restart checkpoint file */
+  PetscErrorCode (*ckpt_extra)(Ness, PetscViewer);                                                    /* writes more into a checkpoint (a running sweep) */
+  PetscBool      interrupted;                                                                         /* the last NessSolve() stopped on a signal */
+  PetscBool      continuation;                                                                        /* on a failed first solve, continue in the electrode potentials */
+  PetscInt       ncont_paths, cont_paths[3];                                                          /* continuation paths in the order tried (ContKind of solve.c) */
+  PetscInt       cont_stages;                                                                         /* stages of that continuation (0: not used) */
+  PetscReal      cont_reached;                                                                        /* fraction of the way reached by the last path tried */
+  char           cont_kind[16];                                                                       /* last continuation path tried: potential, rate or debye */
+  char           cont_path[128];                                                                      /* every path tried with the fraction reached */
+  PetscBool      control_frozen; /* unknown metal potentials held fixed (first stage of NessSolve) */ /* the last Newton step was shortened by the positivity safeguard */
+  PetscLogDouble t_setup, t_solve, t_output;
+  NessThermo     thermo;
+  PetscBool      transient;      /* after the steady solve, switch the drive off and relax (NessRelax) */
+  PetscReal      tr_time, tr_dt; /* physical end time and first step, s (0: defaults from L^2/D) */
+  PetscReal      tr_growth;
+  PetscInt       tr_max_steps;
   /* closed cells (src/solve/closed.c): species whose mean concentration is held at its bulk value, replacing that
      species' balance at one interior vertex owned by rank 0 */
   PetscInt  nclosed;
@@ -370,6 +371,7 @@ PETSC_INTERN PetscErrorCode    NessMakeOutputDir(MPI_Comm, const char[]);
 PETSC_INTERN PetscErrorCode    NessWriteCheckpoint(Ness, PetscInt, PetscReal, PetscReal);
 PETSC_INTERN PetscErrorCode    NessReadCheckpoint(Ness, const char[]);
 PETSC_INTERN PetscErrorCode    NessCheckpointMonitor(TS, PetscInt, PetscReal, Vec, void *);
+PETSC_INTERN PetscErrorCode    NessStopRequested(Ness, PetscBool *);
 PETSC_INTERN PetscErrorCode    NessComputeFreeEnergy(Ness, Vec, PetscReal *);
 PETSC_INTERN PetscErrorCode    NessSetSourceFunction(Ness, PetscErrorCode (*)(void *, const PetscReal[], PetscReal[]), void *);
 PETSC_INTERN PetscErrorCode    NessComputeElectrodeResults(Ness, Vec);
