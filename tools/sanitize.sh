@@ -47,6 +47,9 @@ run_asan electroneutral -options_file tests/data/en_binary.yaml -ness_mesh_faces
 run_asan water -options_file tests/data/bulk_water.yaml
 run_asan advection -options_file tests/data/advection_1d.yaml
 run_asan axisym_relax -options_file scenarios/default.yaml -ness_mesh_faces 12,10 -ness_coordinates axisymmetric -ness_transient -ness_transient_growth 2
+run_asan closed_cell -options_file tests/data/en_closed.yaml -ness_mesh_faces 20
+run_asan continuation -options_file scenarios/default.yaml -ness_mesh_faces 12,10 -ness_electrode_anode_potential 0.442 -ness_reaction_fe_dissolution_i0 1e4 -ness_continuation_paths debye,rate
+run_asan sweep -options_file scenarios/default.yaml -ness_mesh_faces 12,10 -ness_sweep anode -ness_sweep_range -0.56,-0.5 -ness_sweep_step 0.01 -ness_checkpoint_interval 2
 
 supp=/usr/share/openmpi/openmpi-valgrind.supp
 run_valgrind() {
@@ -64,6 +67,7 @@ run_valgrind() {
 }
 run_valgrind pnp_1d -options_file tests/data/ranks_1d.yaml -ness_mesh_faces 40
 run_valgrind secondary_1d -options_file tests/data/secondary_1d.yaml
+run_valgrind closed_cell -options_file tests/data/en_closed.yaml -ness_mesh_faces 20
 # PETSc's own allocation tracking: nothing allocated with PetscMalloc may be left at PetscFinalize
 bash tools/mpirun.sh -n 2 "$rel/ness" -options_file scenarios/default.yaml -ness_mesh_faces 12,10 -ness_transient \
   -ness_transient_growth 2 -malloc_debug -malloc_dump -ness_output_dir "$work/md" >"$work/md.log" 2>&1
