@@ -47,6 +47,7 @@ PETSC_EXTERN PetscErrorCode NessGetNumElectrodes(Ness, PetscInt *);
 PETSC_EXTERN PetscErrorCode NessGetElectrodeName(Ness, PetscInt, const char **);
 /* Results in SI units (per metre of depth in 2D planar); anodic current positive */
 PETSC_EXTERN PetscErrorCode NessGetElectrodeCurrent(Ness, PetscInt, PetscReal *);
+PETSC_EXTERN PetscErrorCode NessGetConcentrationRange(Ness, PetscInt, PetscReal *, PetscReal *, PetscBool *);
 PETSC_EXTERN PetscErrorCode NessGetElectrodeArea(Ness, PetscInt, PetscReal *);
 PETSC_EXTERN PetscErrorCode NessSetElectrodePotential(Ness, PetscInt, PetscReal);
 PETSC_EXTERN PetscErrorCode NessGetElectrodePotential(Ness, PetscInt, PetscReal *);

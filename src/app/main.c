@@ -49,6 +49,19 @@ static PetscErrorCode Report(Ness ness)
     PetscCall(NessGetContinuationPath(ness, &path));
     if (stages) PetscCall(PetscPrintf(comm, "  the direct solve failed; continuation (parameter and fraction of the way reached): %s; %d stages in all\n", path, (int)stages));
   }
+  if (conv) {
+    PetscInt ns;
+    PetscCall(NessGetNumSpecies(ness, &ns));
+    for (PetscInt i = 0; i < ns; i++) {
+      PetscReal   cmax;
+      PetscBool   beyond;
+      const char *name;
+      PetscCall(NessGetConcentrationRange(ness, i, NULL, &cmax, &beyond));
+      PetscCall(NessGetSpeciesName(ness, i, &name));
+      if (beyond)
+        PetscCall(PetscPrintf(comm, "ness: warning: the concentration of %s reaches %.3g mol/m^3, above -ness_max_concentration: dilute-solution theory (ideal activities, no salt film or precipitation) does not hold there; treat this steady state as unphysical\n", name, (double)cmax));
+    }
+  }
   PetscCall(NessGetNumElectrodes(ness, &ne));
   for (PetscInt e = 0; e < ne; e++) {
     const char *name;

@@ -58,6 +58,7 @@ PetscErrorCode NessCreate(MPI_Comm comm, Ness *ness)
   n->pseudo_max_steps                     = 400;
   n->cstd                                 = 1000.0;
   n->continuation                         = PETSC_TRUE;
+  n->cmax_valid                           = 1e4;
   n->ncont_paths                          = 3;
   n->cont_paths[0]                        = 0;
   n->cont_paths[1]                        = 1;
@@ -169,6 +170,8 @@ PetscErrorCode NessSetFromOptions(Ness ness)
     }
   }
   PetscCall(NessOptionsInt("-ness_pseudo_max_steps", "Maximum pseudo-time steps", "NessSolve", ness->pseudo_max_steps, &ness->pseudo_max_steps, NULL));
+  PetscCall(NessOptionsReal("-ness_max_concentration", "Concentrations above this (mol/m^3) flag a steady state as outside dilute-solution theory: a warning (0: off)", "NessSolve", ness->cmax_valid, &ness->cmax_valid, NULL));
+  PetscCheck(ness->cmax_valid >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_max_concentration must be >= 0, got %g", (double)ness->cmax_valid);
   PetscCall(NessOptionsReal("-ness_standard_concentration", "Standard concentration c_std of mu = mu0 + RT ln(c/c_std) (mol/m^3)", "NessSetFromOptions", ness->cstd, &ness->cstd, NULL));
   PetscCheck(ness->cstd > 0, comm, PETSC_ERR_USER_INPUT, "-ness_standard_concentration must be positive, got %g", (double)ness->cstd);
   PetscCall(PetscOptionsBool("-ness_transient", "After the steady state, switch the drive off (electrodes to the Nernst potential of the bulk) and relax toward equilibrium in time, recording entropy production and free energy", "NessRelax", ness->transient,
@@ -511,6 +514,23 @@ PetscErrorCode NessGetContinuation(Ness ness, PetscInt *stages, PetscReal *reach
   PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
   if (stages) *stages = ness->cont_stages;
   if (reached) *reached = ness->cont_reached;
+  PetscFunctionReturn(0);
+}
+
+/*@
+  NessGetConcentrationRange - the smallest and largest concentration of species i over the mesh in the state of the
+  last NessSolve() (mol/m^3), and whether the largest exceeds -ness_max_concentration (default 1e4 mol/m^3, 10 M),
+  beyond which dilute-solution theory (ideal activities, no salt film or precipitation) does not describe the
+  electrolyte (not collective; any pointer may be NULL)
+@*/
+PetscErrorCode NessGetConcentrationRange(Ness ness, PetscInt i, PetscReal *cmin, PetscReal *cmax, PetscBool *beyond)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ness, NESS_CLASSID, 1);
+  PetscCheck(i >= 0 && i < ness->ns, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Species %" PetscInt_FMT " out of range [0, %" PetscInt_FMT ")", i, ness->ns);
+  if (cmin) *cmin = ness->crange[i][0];
+  if (cmax) *cmax = ness->crange[i][1];
+  if (beyond) *beyond = ness->cmax_valid > 0 && ness->crange[i][1] > ness->cmax_valid ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 

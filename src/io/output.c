@@ -593,6 +593,22 @@ PetscErrorCode NessWriteSummary(Ness ness, const char path[])
         }
       }
       if (ness->nbr) PetscCall(NessBulkNetworkWriteJSON(ness, fp));
+      if (ness->ns && ness->model != NESS_MODEL_SECONDARY) {
+        PetscInt nw = 0;
+        fprintf(fp, "  \"concentration_range_mol_per_m3\": {");
+        for (PetscInt i = 0; i < ness->ns; i++) {
+          fprintf(fp, "%s\"%s\": [", i ? ", " : "", ness->sp[i].name);
+          JsonReal(fp, ness->crange[i][0]);
+          fprintf(fp, ", ");
+          JsonReal(fp, ness->crange[i][1]);
+          fprintf(fp, "]");
+        }
+        fprintf(fp, "},\n  \"warnings\": [");
+        for (PetscInt i = 0; i < ness->ns; i++)
+          if (ness->cmax_valid > 0 && ness->crange[i][1] > ness->cmax_valid)
+            fprintf(fp, "%s\"the concentration of %s reaches %.3g mol/m^3, above -ness_max_concentration %g: dilute-solution theory does not hold there\"", nw++ ? ", " : "", ness->sp[i].name, (double)ness->crange[i][1], (double)ness->cmax_valid);
+        fprintf(fp, "],\n");
+      }
       fprintf(fp, "  \"timing_s\": {\"setup\": %.6g, \"solve\": %.6g, \"output\": %.6g}\n}\n", ness->t_setup, ness->t_solve, ness->t_output);
       if (fclose(fp)) err = errno;
     }

@@ -671,6 +671,38 @@ static PetscErrorCode FieldResidualNorms(Ness ness)
   PetscFunctionReturn(0);
 }
 
+/* smallest and largest concentration of every species over the mesh (mol/m^3) */
+static PetscErrorCode ConcentrationRange(Ness ness)
+{
+  Vec                Ul;
+  const PetscScalar *u;
+  PetscReal          loc[2 * NESS_MAX_SPECIES], glob[2 * NESS_MAX_SPECIES];
+  const PetscInt     ns = ness->ns;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < ns; i++) loc[i] = loc[ns + i] = -PETSC_MAX_REAL; /* -min, max */
+  PetscCall(DMGetLocalVector(ness->dm, &Ul));
+  PetscCall(DMGlobalToLocalBegin(ness->dm, ness->U, INSERT_VALUES, Ul));
+  PetscCall(DMGlobalToLocalEnd(ness->dm, ness->U, INSERT_VALUES, Ul));
+  PetscCall(VecGetArrayRead(Ul, &u));
+  for (PetscInt k = 0; k < ness->g.nvown; k++) {
+    PetscReal c[NESS_MAX_SPECIES], psi;
+    NessVertexState(ness, &u[ness->g.vown[k] * ness->nf], c, &psi);
+    for (PetscInt i = 0; i < ns; i++) {
+      loc[i]      = PetscMax(loc[i], -c[i] * ness->c0);
+      loc[ns + i] = PetscMax(loc[ns + i], c[i] * ness->c0);
+    }
+  }
+  PetscCall(VecRestoreArrayRead(Ul, &u));
+  PetscCall(DMRestoreLocalVector(ness->dm, &Ul));
+  if (ns) PetscCall(MPIU_Allreduce(loc, glob, (PetscMPIInt)(2 * ns), MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)ness)));
+  for (PetscInt i = 0; i < ns; i++) {
+    ness->crange[i][0] = -glob[i];
+    ness->crange[i][1] = glob[ns + i];
+  }
+  PetscFunctionReturn(0);
+}
+
 /*@
   NessViewResidual - prints the 2-norm of the final scaled residual of each unknown field (each species the model
   keeps, then psi), which shows where a solve that did not converge is stuck (collective)
@@ -728,6 +760,7 @@ PetscErrorCode NessSolve(Ness ness)
   ness->solved     = ness->converged;
   ness->have_state = PETSC_TRUE;
   PetscCall(FieldResidualNorms(ness));
+  PetscCall(ConcentrationRange(ness));
   PetscCall(NessComputeElectrodeResults(ness, ness->U));
   PetscCall(PetscLogEventBegin(NESS_Post, ness, 0, 0, 0));
   if (ness->converged) PetscCall(NessComputeThermodynamics(ness, ness->U, NULL));

@@ -10,7 +10,8 @@
 #   - a PNP cell with lambda_D/L ~ 1e-6 on a graded mesh converges and its power balance holds;
 #   - with -ness_continuation 0 the same run exits 3, says DID NOT CONVERGE with the reason, and writes no
 #     solution file;
-#   - no converged solution has a negative concentration: every shipped scenario (scenarios/*.yaml, coarsened as
+#   - no converged solution has a negative concentration, and no shipped scenario leaves dilute-solution theory
+#     (-ness_max_concentration warning): every shipped scenario (scenarios/*.yaml, coarsened as
 #     in the scenario regression tests) and the test cases under tests/data.
 # Usage: robustness.sh BUILD_DIR SOURCE_DIR
 set -u
@@ -175,6 +176,14 @@ sys.exit(0 if all(v >= 0 for v in mins.values()) else 1)' "$out/solution.h5"); t
     pass "positivity $name: min c (mol/m^3): $msg"
   else
     fail "positivity $name" "min c: $msg"
+  fi
+  # the shipped scenarios stay within dilute-solution theory (no -ness_max_concentration warning)
+  if [ "${f#"$src"/scenarios/}" != "$f" ]; then
+    if grep -q "ness: warning: the concentration" "$out.log"; then
+      fail "concentration range $name" "$(grep -m1 'ness: warning' "$out.log")"
+    else
+      pass "concentration range $name: $($PY -c 'import json,sys; print(json.load(open(sys.argv[1])).get("concentration_range_mol_per_m3"))' "$out/summary.json")"
+    fi
   fi
 done
 echo "$passed passed, $failed failed"

@@ -297,6 +297,8 @@ struct _p_Ness {
   PetscInt  closed_r[NESS_MAX_SPECIES];   /* reduced row slot replaced */
   PetscInt  closed_v[NESS_MAX_SPECIES];   /* local vertex on rank 0, -1 on other ranks */
   PetscInt  closed_row[NESS_MAX_SPECIES]; /* global row replaced (on every rank) */
+  PetscReal cmax_valid;                   /* -ness_max_concentration: warning threshold, mol/m^3 (0: off) */
+  PetscReal crange[NESS_MAX_SPECIES][2];  /* min, max concentration of the last solve, mol/m^3 */
   PetscReal cstd;                         /* standard concentration of mu = mu0 + RT ln(c/cstd), mol/m^3 */
   PetscReal time_shift;                   /* storage-term shift while pseudo-time stepping (0 for the steady residual) */
 };
