@@ -218,6 +218,37 @@ def evans():
           "~1/kappa; net current of the couple %.1e A" % (Ev, diffs[0], diffs[1], net))
 
 
+# 3b. several reactions on one electrode: iron dissolution + hydrogen evolution (Tafel lines) on one floating
+#     electrode (free corrosion; net current 0, so no ohmic drop in 1D) and the same electrode held at -0.30 V with
+#     kappa = 5 S/m (the two lines plus the ohmic drop i L/kappa: a scalar root); Faraday's law for the rate
+def free_corrosion():
+    i0a, Ea, ba, i0c, Ec, bc, M, rho, n = 1e-3, -0.44, 0.06, 1e-2, -0.30, 0.12, 0.055845, 7874.0, 2
+    Ecorr = (math.log10(i0c / i0a) + Ea / ba + Ec / bc) / (1 / ba + 1 / bc)
+    icorr = i0a * 10 ** ((Ecorr - Ea) / ba)
+    rate = icorr * M / (n * F * rho) * 365.25 * 86400 * 1e3
+    d, _ = run("freecorr", 2, "tests/data/free_corrosion.yaml")
+    e = d["electrodes"][0]
+    r = {x["name"]: x["current_A"] for x in e["reactions"]}
+    dE, di, dr = abs(e["potential_V"] - Ecorr), abs(e["corrosion"]["current_density_A_per_m2"] / icorr - 1), abs(e["corrosion"]["rate_mm_per_year"] / rate - 1)
+    check("free corrosion, two reactions on one electrode", dE < 1e-10 and di < 1e-9 and dr < 1e-9 and abs(r["fe"] + r["h2"]) < 1e-12 * r["fe"],
+          "E_corr = %.10f V (Tafel crossing %.10f, difference %.1e V), i_corr %.6e A/m^2 (relative %.1e), rate %.6f mm/year "
+          "(Faraday %.1e), partial currents fe %+.4e, h2 %+.4e A/m^2" % (e["potential_V"], Ecorr, dE, icorr, di, e["corrosion"]["rate_mm_per_year"], dr, r["fe"], r["h2"]))
+    E, L, kappa = -0.30, 1e-2, 5.0
+    def g(i):
+        eta = E - i * L / kappa
+        return i0a * 10 ** ((eta - Ea) / ba) - i0c * 10 ** (-(eta - Ec) / bc) - i
+    lo, hi = 0.0, 10.0  # g(0) > 0 at E = -0.30 V (anodic), g(10) < 0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if g(mid) > 0 else (lo, mid)
+    iex = 0.5 * (lo + hi)
+    d, _ = run("twopot", 2, "tests/data/free_corrosion.yaml", "-ness_conductivity", "5", "-ness_electrode_iron_control", "potentiostatic",
+               "-ness_electrode_iron_potential", "-0.30")
+    i = d["electrodes"][0]["current_A"]
+    check("two reactions on one electrode, potentiostatic", abs(i / iex - 1) < 1e-9,
+          "net current %.10e A/m^2 vs the two Tafel lines with the ohmic drop (scalar root) %.10e: relative %.1e" % (i, iex, abs(i / iex - 1)))
+
+
 # 4. advection-diffusion in 1D: exponential profile, reproduced at the vertices by the exponentially fitted flux
 def advection():
     L, D, u, cb = 1e-4, 1e-9, 2e-4, 1.0
@@ -273,7 +304,7 @@ def reservoirs():
 
 
 for name, fn in (("reservoirs", reservoirs), ("electroneutral", en_binary), ("closed cell", en_closed), ("secondary", secondary), ("pnp galvanostatic", pnp_galvanostatic),
-                 ("evans", evans), ("advection", advection), ("axisymmetric", axisym)):
+                 ("evans", evans), ("free corrosion", free_corrosion), ("advection", advection), ("axisymmetric", axisym)):
     guarded(name, fn)
 print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
 sys.exit(0 if all(results) and results else 1)
