@@ -70,6 +70,24 @@ else
   fail "thin double layer lambda_D/L = 1e-6" "${msg:-}"
   indent "$WORK/thin.log"
 fi
+# the same thin layer driven 1 V cathodic (copper deposition at the diffusion limit)
+out="$WORK/thin_m1V"
+if "$src/tools/mpirun.sh" -n 2 "$RUN_NESS" -options_file "$src/tests/data/en_binary.yaml" -ness_model pnp \
+  -ness_electrode_cathode_phi_bc stern -ness_mesh_upper 5e-4 -ness_mesh_faces 400 -ness_mesh_grade 14 \
+  -ness_electrode_cathode_potential -1.0 -ness_output_dir "$out" >"$WORK/thin_m1V.log" 2>&1 &&
+  msg=$($PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+pb = d["power_balance_W"]
+ilim = 2 * 2 * 96485.33212 * 0.72e-9 * 100 / 5e-4  # electroneutral limiting current 2zFD+c0/L
+I = -d["electrodes"][0]["current_A"]
+print("converged=%s, current %.4f A/m^2 = %.4f i_lim (2zFD+c0/L), power balance relative error %.1e" % (d["converged"], I, I / ilim, pb["relative_error"]))
+sys.exit(0 if d["converged"] and pb["relative_error"] < 1e-8 and 0.99 < I / ilim < 1.01 else 1)' "$out/summary.json"); then
+  pass "thin double layer at -1 V: $msg"
+else
+  fail "thin double layer at -1 V" "${msg:-}"
+  indent "$WORK/thin_m1V.log"
+fi
 
 # Strong drive and fast kinetics: the default scenario (iron anode; equilibrium with the bulk at E0 = -0.558 V)
 # driven to E0 + 1 V and E0 - 1 V (diffusion-limited Fe2+ deposition), and to E0 + 1 V with i0 = 1e4 A/m^2 (six
