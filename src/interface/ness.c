@@ -149,10 +149,9 @@ PetscErrorCode NessSetFromOptions(Ness ness)
   PetscCall(PetscOptionsBool("-ness_continuation", "When the first solve fails, continue in warm-started stages: from the electrodes' equilibrium potentials to the targets, else from slow to full reaction rates, else (pnp) from a thick to the true Debye length", "NessSolve",
                              ness->continuation, &ness->continuation, NULL));
   {
-    static const char *const paths[]   = {"potential", "rate", "debye"};
-    char                     list[256] = "", names[3][NESS_NAME_LEN];
-    PetscInt                 n;
-    PetscBool                set;
+    char      list[256] = "", names[3][NESS_NAME_LEN];
+    PetscInt  n;
+    PetscBool set;
     PetscCall(PetscOptionsString("-ness_continuation_paths", "Continuation paths to try, in order, when the first solve fails: potential, rate, debye", "NessSolve", list, list, sizeof(list), &set));
     if (set) {
       PetscCall(NessSplitList(comm, list, 3, names, &n, "-ness_continuation_paths"));
@@ -160,7 +159,7 @@ PetscErrorCode NessSetFromOptions(Ness ness)
         PetscInt idx = -1;
         for (PetscInt j = 0; j < 3; j++) {
           PetscBool same;
-          PetscCall(PetscStrcmp(names[k], paths[j], &same));
+          PetscCall(PetscStrcmp(names[k], NessContinuationPaths[j], &same));
           if (same) idx = j;
         }
         PetscCheck(idx >= 0, comm, PETSC_ERR_USER_INPUT, "-ness_continuation_paths: unknown path '%s'; choose from potential, rate, debye", names[k]);
@@ -251,7 +250,7 @@ PetscErrorCode NessSetUp(Ness ness)
     ness->D0 = 1e-9;
   }
   ness->f      = NESS_FARADAY / (NESS_RGAS * ness->T);
-  ness->Lambda = ness->L * ness->L * NESS_FARADAY * ness->f * ness->c0 / (ness->epsr * NESS_EPS0);
+  ness->Lambda = NessLambda(ness);
   ness->edim   = ness->dim + (ness->axisym ? 1 : 0);
   PetscCall(NessModelSetUp(ness)); /* sets nu and nf */
   PetscCall(NessGeometrySetUp(ness));

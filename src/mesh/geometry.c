@@ -249,6 +249,19 @@ static PetscInt CornerIndex(PetscInt cdim, PetscInt nv, const PetscReal x[], Pet
   return idx;
 }
 
+/* the work objects of NessGeometrySetUp: freed at its end and before each of its input errors */
+static PetscErrorCode DestroyLocals(PetscInt ne, Vec varea[], PetscInt nbulk, Vec vdir[], Vec *vvol, Vec *vgam, DM *dme, PetscBool **owned)
+{
+  PetscFunctionBegin;
+  for (PetscInt e = 0; e < ne; e++) PetscCall(VecDestroy(&varea[e]));
+  for (PetscInt b = 0; b < nbulk; b++) PetscCall(VecDestroy(&vdir[b]));
+  PetscCall(VecDestroy(vvol));
+  PetscCall(VecDestroy(vgam));
+  PetscCall(DMDestroy(dme));
+  PetscCall(PetscFree(*owned));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NessGeometrySetUp(Ness ness)
 {
   DM              dm = ness->dm, dme;
@@ -403,10 +416,7 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
       r = nbad ? rank : PETSC_MPI_INT_MAX;
       PetscCallMPI(MPI_Allreduce(&r, &first, 1, MPI_INT, MPI_MIN, comm));
       PetscCallMPI(MPI_Bcast(firstbad, 3, MPIU_REAL, first, comm));
-      PetscCall(VecDestroy(&vvol));
-      PetscCall(VecDestroy(&vgam));
-      PetscCall(DMDestroy(&dme));
-      PetscCall(PetscFree(owned));
+      PetscCall(DestroyLocals(0, NULL, 0, NULL, &vvol, &vgam, &dme, &owned));
       SETERRQ(comm, PETSC_ERR_USER_INPUT, "The mesh has %" PetscInt_FMT " unusable cell(s): degenerate (zero measure) or, for quadrilaterals/hexahedra, not axis-aligned; one has a vertex at (%g, %g, %g) m", gbad, (double)firstbad[0], (double)firstbad[1], (double)firstbad[2]);
     }
   }
@@ -535,12 +545,7 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
     }
     if (bempty >= 0) {
       const char *lname = bempty < ness->nbulk ? ness->bulk[bempty] : ness->el[bempty - ness->nbulk].label;
-      for (PetscInt e = 0; e < ness->ne; e++) PetscCall(VecDestroy(&varea[e]));
-      for (PetscInt b = 0; b < ness->nbulk; b++) PetscCall(VecDestroy(&vdir[b]));
-      PetscCall(VecDestroy(&vvol));
-      PetscCall(VecDestroy(&vgam));
-      PetscCall(DMDestroy(&dme));
-      PetscCall(PetscFree(owned));
+      PetscCall(DestroyLocals(ness->ne, varea, ness->nbulk, vdir, &vvol, &vgam, &dme, &owned));
       SETERRQ(comm, PETSC_ERR_USER_INPUT, "Boundary label '%s' contains no boundary facets", lname);
     }
     PetscCall(PetscMalloc2(vEnd - vStart, &g->dirichlet, vEnd - vStart, &g->dirb));
@@ -587,13 +592,8 @@ PetscErrorCode NessGeometrySetUp(Ness ness)
         PetscCall(VecRestoreArray(varea[e], &ad));
       }
     }
-    for (PetscInt e = 0; e < ness->ne; e++) PetscCall(VecDestroy(&varea[e]));
-    for (PetscInt b = 0; b < ness->nbulk; b++) PetscCall(VecDestroy(&vdir[b]));
+    PetscCall(DestroyLocals(ness->ne, varea, ness->nbulk, vdir, &vvol, &vgam, &dme, &owned));
   }
-  PetscCall(VecDestroy(&vvol));
-  PetscCall(VecDestroy(&vgam));
-  PetscCall(DMDestroy(&dme));
-  PetscCall(PetscFree(owned));
   PetscCall(PetscLogEventEnd(NESS_Geometry, ness, 0, 0, 0));
   PetscFunctionReturn(0);
 }

@@ -79,7 +79,7 @@ PetscErrorCode NessClosedSetUp(Ness ness)
   NessGeom    *g    = &ness->g;
   PetscMPIInt  rank;
   PetscSection gs;
-  PetscInt     rstart, found = 0;
+  PetscInt     found = 0;
   PetscBool   *skip;
 
   PetscFunctionBegin;
@@ -123,7 +123,6 @@ PetscErrorCode NessClosedSetUp(Ness ness)
   for (PetscInt v = 0; v < g->nvloc; v++)
     if (g->phidir[v] || g->dirichlet[v]) skip[v] = PETSC_TRUE;
   PetscCall(DMGetGlobalSection(ness->dm, &gs));
-  PetscCall(VecGetOwnershipRange(ness->U, &rstart, NULL));
   for (PetscInt k = 0; k < ness->nclosed; k++) {
     ness->closed_v[k]   = -1;
     ness->closed_row[k] = -1;
@@ -142,7 +141,6 @@ PetscErrorCode NessClosedSetUp(Ness ness)
   PetscCallMPI(MPI_Bcast(&found, 1, MPIU_INT, 0, comm));
   PetscCheck(found == ness->nclosed, comm, PETSC_ERR_USER_INPUT, "-ness_closed_species: the mesh part of rank 0 has too few interior vertices for %" PetscInt_FMT " closed species; refine the mesh", ness->nclosed);
   PetscCallMPI(MPI_Bcast(ness->closed_row, (PetscMPIInt)ness->nclosed, MPIU_INT, 0, comm));
-  (void)rstart;
   PetscFunctionReturn(0);
 }
 
@@ -297,14 +295,11 @@ PetscErrorCode NessLowRankJacobian(Ness ness, Vec Xl, Mat J, Mat P)
   PetscFunctionBegin;
   PetscCall(NessClosedJacobianRows(ness, P));
   if (J && J != P) PetscCall(PetscObjectTypeCompare((PetscObject)J, MATLRC, &lrc));
-  if (lrc) {
-    if (ness->ncouple) {
-      PetscCall(NessUpdateControlPotentials(ness, Xl));
-      PetscCall(NessControlJacobian(ness, Xl, J));
-    }
-    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
-  } else if (J && J != P) {
+  if (lrc && ness->ncouple) {
+    PetscCall(NessUpdateControlPotentials(ness, Xl));
+    PetscCall(NessControlJacobian(ness, Xl, J));
+  }
+  if (J && J != P) { /* the MATLRC, or a host's operator (e.g. MFFD) */
     PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
   }

@@ -501,7 +501,8 @@ typedef enum {
   CONT_RATE,
   CONT_DEBYE
 } ContKind;
-static const char *const ContNames[] = {"potential", "rate", "debye"};
+const char *const NessContinuationPaths[] = {"potential", "rate", "debye"}; /* in the order of ContKind */
+#define ContNames NessContinuationPaths
 
 typedef struct {
   PetscReal Et[NESS_MAX_ELECTRODES], E0[NESS_MAX_ELECTRODES];
@@ -574,7 +575,7 @@ static void HomotopySet(Ness ness, ContKind kind, const Homotopy *h, PetscReal s
     ness->epsr = s >= 1.0 ? h->epsr : h->epsr / sc;
     break;
   }
-  ness->Lambda = ness->L * ness->L * NESS_FARADAY * ness->f * ness->c0 / (ness->epsr * NESS_EPS0);
+  ness->Lambda = NessLambda(ness);
 }
 
 static PetscErrorCode SolveHomotopy(Ness ness, ContKind kind, PetscInt *nstages, PetscReal *reached)

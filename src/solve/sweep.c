@@ -319,6 +319,9 @@ static PetscErrorCode SweepProgress(Ness ness, NessSweepCtx *s, PetscInt retries
   PetscFunctionReturn(0);
 }
 
+/* attributes of /state that hold a sweep's position in a checkpoint */
+static const char *const SweepAttr[8] = {"sweep_n", "sweep_ncol", "sweep_E", "sweep_h", "sweep_E0", "sweep_E1", "sweep_nfail", "sweep_nel"};
+
 /* checkpoints of a running sweep: the curve so far (rows on rank 0), the last converged potential, the next step
    and the sweep's definition, as attributes of /state and a dataset /sweep_rows (NessWriteCheckpoint calls this) */
 static PetscErrorCode SweepCheckpointExtra(Ness ness, PetscViewer viewer)
@@ -328,7 +331,6 @@ static PetscErrorCode SweepCheckpointExtra(Ness ness, PetscViewer viewer)
   Vec           rows;
   PetscMPIInt   rank;
   PetscReal     a[8];
-  const char   *names[8] = {"sweep_n", "sweep_ncol", "sweep_E", "sweep_h", "sweep_E0", "sweep_E1", "sweep_nfail", "sweep_nel"};
 
   PetscFunctionBegin;
   PetscCall(SweepGetCtx(ness, PETSC_FALSE, &s));
@@ -342,7 +344,7 @@ static PetscErrorCode SweepCheckpointExtra(Ness ness, PetscViewer viewer)
   a[5] = s->E1;
   a[6] = (PetscReal)s->nfail;
   a[7] = (PetscReal)s->ne;
-  for (int k = 0; k < 8; k++) PetscCall(PetscViewerHDF5WriteAttribute(viewer, "/state", names[k], PETSC_REAL, &a[k]));
+  for (int k = 0; k < 8; k++) PetscCall(PetscViewerHDF5WriteAttribute(viewer, "/state", SweepAttr[k], PETSC_REAL, &a[k]));
   PetscCall(VecCreateMPI(comm, rank == 0 ? s->n * s->ncol : 0, PETSC_DETERMINE, &rows));
   if (rank == 0) {
     PetscScalar *r;
@@ -364,7 +366,6 @@ static PetscErrorCode SweepResume(Ness ness, NessSweepCtx *s, PetscBool *resumed
   PetscViewer viewer;
   PetscBool   has;
   PetscReal   a[8];
-  const char *names[8] = {"sweep_n", "sweep_ncol", "sweep_E", "sweep_h", "sweep_E0", "sweep_E1", "sweep_nfail", "sweep_nel"};
   PetscInt    n, ncol;
   Vec         rows;
   PetscMPIInt rank;
@@ -379,7 +380,7 @@ static PetscErrorCode SweepResume(Ness ness, NessSweepCtx *s, PetscBool *resumed
     PetscCall(PetscViewerDestroy(&viewer));
     PetscFunctionReturn(0);
   }
-  for (int k = 0; k < 8; k++) PetscCall(PetscViewerHDF5ReadAttribute(viewer, "/state", names[k], PETSC_REAL, NULL, &a[k]));
+  for (int k = 0; k < 8; k++) PetscCall(PetscViewerHDF5ReadAttribute(viewer, "/state", SweepAttr[k], PETSC_REAL, NULL, &a[k]));
   n    = (PetscInt)a[0];
   ncol = (PetscInt)a[1];
   PetscCheck(ncol == s->ncol && (PetscInt)a[7] == s->ne && a[4] == s->E0 && a[5] == s->E1 && n >= 1, comm, PETSC_ERR_USER_INPUT, "Checkpoint '%s' (-ness_restart) holds a sweep from %g to %g V of %d electrode(s) with %d columns; this sweep is from %g to %g V of %d with %d: restart with the same -ness_sweep options",

@@ -303,6 +303,13 @@ struct _p_Ness {
   PetscReal time_shift;                   /* storage-term shift while pseudo-time stepping (0 for the steady residual) */
 };
 
+/* (L/lambda0)^2 = L^2 F f c0/eps: the Poisson coefficient of the scaled equations (recomputed when a continuation
+   changes the permittivity) */
+static inline PetscReal NessLambda(Ness ness)
+{
+  return ness->L * ness->L * NESS_FARADAY * ness->f * ness->c0 / (ness->epsr * NESS_EPS0);
+}
+
 /* full scaled state of one vertex from its reduced dofs */
 static inline void NessVertexState(Ness ness, const PetscScalar *uv, PetscReal c[], PetscReal *psi)
 {
@@ -374,6 +381,7 @@ PETSC_INTERN PetscErrorCode    NessWriteCheckpoint(Ness, PetscInt, PetscReal, Pe
 PETSC_INTERN PetscErrorCode    NessReadCheckpoint(Ness, const char[]);
 PETSC_INTERN PetscErrorCode    NessCheckpointMonitor(TS, PetscInt, PetscReal, Vec, void *);
 PETSC_INTERN PetscErrorCode    NessStopRequested(Ness, PetscBool *);
+PETSC_INTERN const char *const NessContinuationPaths[]; /* potential, rate, debye: -ness_continuation_paths */
 PETSC_INTERN PetscErrorCode    NessComputeFreeEnergy(Ness, Vec, PetscReal *);
 PETSC_INTERN PetscErrorCode    NessSetSourceFunction(Ness, PetscErrorCode (*)(void *, const PetscReal[], PetscReal[]), void *);
 PETSC_INTERN PetscErrorCode    NessComputeElectrodeResults(Ness, Vec);
